@@ -1,0 +1,85 @@
+"""Input validation shared by every dlcore module.
+
+Each helper either returns a clean value or raises a ``TypeError``/``ValueError``
+whose message names the argument and says what is wrong with it, so that bad
+input never turns into a silent NaN or a cryptic broadcasting error further down.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_float_array(value, name: str, *, ndim: int | None = None, allow_empty: bool = False) -> np.ndarray:
+    """Convert ``value`` to a finite float64 array, or raise naming ``name``."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be numeric, got a {type(value).__name__}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be numeric array-like, got {type(value).__name__}") from None
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+    if array.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty")
+    if np.isnan(array).any():
+        raise ValueError(f"{name} contains NaN")
+    if np.isinf(array).any():
+        raise ValueError(f"{name} contains an infinite value")
+    return array
+
+
+def as_probabilities(value, name: str, *, ndim: int | None = None) -> np.ndarray:
+    """Like :func:`as_float_array`, and every entry must lie in [0, 1]."""
+    array = as_float_array(value, name, ndim=ndim)
+    if ((array < 0) | (array > 1)).any():
+        bad = array[(array < 0) | (array > 1)].flat[0]
+        raise ValueError(f"{name} must lie in [0, 1], got {bad!r}")
+    return array
+
+
+def as_scalar(value, name: str) -> float:
+    """A finite real number (``bool`` and strings are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if isinstance(value, np.ndarray) and value.ndim == 0 and np.issubdtype(value.dtype, np.number):
+            value = value.item()
+        else:
+            raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def as_positive(value, name: str) -> float:
+    value = as_scalar(value, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def as_nonnegative(value, name: str) -> float:
+    value = as_scalar(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+def as_count(value, name: str, *, minimum: int = 0) -> int:
+    """An integer (Python or NumPy, not ``bool``) that is at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
+    """Broadcast named arrays together, naming them all if their shapes clash."""
+    try:
+        return list(np.broadcast_arrays(*arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {array.shape}" for name, array in arrays.items())
+        raise ValueError(f"shapes do not broadcast together: {shapes}") from None

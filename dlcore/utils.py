@@ -1,0 +1,108 @@
+"""Small helpers every chapter uses: the device, seeding, showing source, glue."""
+
+from __future__ import annotations
+
+import html
+import inspect
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = ["device", "seed_everything", "show", "Source", "glue"]
+
+
+def device() -> torch.device:
+    """The best accelerator available: CUDA, then Apple's MPS, then the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seed_everything(seed: int = 0) -> np.random.Generator:
+    """Seed Python, NumPy and PyTorch (every device) and return a NumPy Generator.
+
+    ``PYTHONHASHSEED`` is set too, for subprocesses; the running interpreter's
+    string hashing was fixed at start-up and cannot be changed from here.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+    return np.random.default_rng(seed)
+
+
+class Source:
+    """Source code that displays highlighted in Jupyter, Colab and the HTML book.
+
+    The HTML uses inline styles only, so it needs no stylesheet wherever it lands;
+    the plain-text form (a terminal, a doctest) is the source itself.
+    """
+
+    def __init__(self, code: str, origin: str):
+        self.code = code
+        self.origin = origin
+
+    def __repr__(self) -> str:
+        return f"# {self.origin}\n{self.code}"
+
+    def _repr_html_(self) -> str:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer
+
+        body = highlight(self.code, PythonLexer(), HtmlFormatter(noclasses=True, nowrap=True, style="default"))
+        return (
+            '<div class="dlcore-source" style="border:1px solid #d0d7de;border-radius:6px;margin:0.5em 0">'
+            '<div style="background:#f6f8fa;border-bottom:1px solid #d0d7de;padding:2px 8px;'
+            f'font-family:monospace;font-size:85%;color:#57606a">{html.escape(self.origin)}</div>'
+            '<pre style="margin:0;padding:8px;overflow-x:auto;line-height:125%;background:#ffffff">'
+            f"{body}</pre></div>"
+        )
+
+
+def show(obj) -> Source:
+    """The source of a dlcore function, class or module, ready to display.
+
+    ``show(dlcore.bayes.posterior)`` as the last line of a notebook cell renders the
+    tested implementation, so the book never retypes code it has tested.
+    """
+    try:
+        lines, first = inspect.getsourcelines(obj)
+        path = Path(inspect.getsourcefile(obj))
+    except (TypeError, OSError):
+        raise TypeError(f"show() needs a Python function, class or module, got {type(obj).__name__}") from None
+    package_root = Path(__file__).resolve().parent.parent
+    try:
+        path = path.resolve().relative_to(package_root)
+    except ValueError:
+        pass
+    first = max(first, 1)  # a module starts at line 0 in inspect's numbering
+    origin = f"{path.as_posix()}, lines {first}\u2013{first + len(lines) - 1}"
+    return Source("".join(lines).rstrip("\n"), origin)
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Store ``value`` under ``name`` for the book's ``{glue}`` roles.
+
+    Uses ``myst_nb.glue`` when it is installed (the book build); elsewhere, as in
+    Colab, the value is simply shown when ``display`` is true.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        if display:
+            from IPython.display import display as ipy_display
+
+            ipy_display(value)
+        return
+    myst_glue(name, value, display=display)

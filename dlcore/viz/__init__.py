@@ -1,0 +1,113 @@
+"""The book's plot style and the pattern every interactive widget follows.
+
+Every chapter widget is an :class:`Explorer`: a set of named controls, a draw
+function that turns their values into a matplotlib figure plus a one-line HTML
+readout, and the figure shown as a PNG image widget. Because the picture lives in
+the widget's own state (not in a kernel-side output area):
+
+* the HTML book shows the default figure from the stored widget state, with no kernel;
+* the same code works with ipywidgets 7.7 (Colab) and 8;
+* tests drive it without a kernel: set ``explorer.controls[name].value`` and read
+  ``explorer.readout.value``, ``explorer.image.value`` and ``explorer.figure``.
+
+A chapter's widget factory builds the controls, writes its draw function and
+returns ``Explorer(controls, draw)``; see :mod:`dlcore.viz.bayes`.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Callable, Mapping
+
+import ipywidgets as widgets
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+__all__ = ["PALETTE", "use_book_style", "figure_png", "Explorer", "slider"]
+
+#: Okabe & Ito's colour-blind-safe palette, by name.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+    "grey": "#BBBBBB",
+}
+
+BOOK_STYLE = {
+    "axes.prop_cycle": mpl.cycler(color=[PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black")]),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.figsize": (7.0, 3.6),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10.5,
+    "axes.titlesize": 11,
+    "legend.frameon": False,
+    "image.cmap": "cividis",
+}
+
+
+def use_book_style() -> None:
+    """Apply the book's matplotlib style (colour-blind-safe, light grid)."""
+    mpl.rcParams.update(BOOK_STYLE)
+
+
+def figure_png(figure: Figure) -> bytes:
+    """Render a figure to PNG bytes (no pyplot, so no global figure state)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def slider(description: str, value: float, low: float, high: float, step: float, *, readout_format: str = ".3f") -> widgets.FloatSlider:
+    """A float slider that only reports when released (each redraw costs a render)."""
+    return widgets.FloatSlider(
+        value=value, min=low, max=high, step=step, description=description,
+        continuous_update=False, readout_format=readout_format,
+        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
+    )
+
+
+class Explorer(widgets.VBox):
+    """Controls → (figure, readout). The shared shape of every widget in the book.
+
+    Parameters
+    ----------
+    controls : mapping of name to ipywidgets value widget
+        Their ``.value`` are passed to ``draw`` as keyword arguments.
+    draw : callable ``draw(figure, **values) -> str``
+        Draws on the (cleared) figure and returns the readout as HTML.
+    figsize : width and height of the figure, in inches.
+    """
+
+    def __init__(self, controls: Mapping[str, widgets.ValueWidget], draw: Callable[..., str], *, figsize=(8.0, 3.6)):
+        self.controls = dict(controls)
+        self.figure = Figure(figsize=figsize, layout="constrained")
+        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self._draw = draw
+        super().__init__([widgets.VBox(list(self.controls.values())), self.readout, self.image])
+        self.refresh()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+
+    @property
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self) -> None:
+        """Redraw the figure and the readout from the current control values."""
+        self.figure.clear()
+        with mpl.rc_context(BOOK_STYLE):
+            self.readout.value = self._draw(self.figure, **self.values)
+            self.image.value = figure_png(self.figure)
+
+    def _on_change(self, _change) -> None:
+        self.refresh()

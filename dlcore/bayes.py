@@ -150,6 +150,8 @@ def sequential_posterior(prevalence, sensitivity, specificity, results: Sequence
     sensitivity = float(as_probabilities(sensitivity, "sensitivity", ndim=0))
     specificity = float(as_probabilities(specificity, "specificity", ndim=0))
     results = np.asarray(results)
+    if results.size == 0:
+        results = results.astype(bool)
     if results.ndim != 1:
         raise ValueError(f"results must be a 1-D sequence of booleans, got shape {results.shape}")
     if results.dtype != bool and not (np.isin(results, (0, 1)).all() and results.dtype.kind in "iu"):
@@ -220,8 +222,8 @@ class BetaPosterior(NamedTuple):
         r"""Density :math:`x^{\alpha-1}(1-x)^{\beta-1} / B(\alpha, \beta)` at ``x`` in [0, 1]."""
         x = as_probabilities(x, "x")
         log_beta_fn = math.lgamma(self.alpha) + math.lgamma(self.beta) - math.lgamma(self.alpha + self.beta)
-        with np.errstate(divide="ignore"):
-            # 0 * log(0) is 0 here: x**0 == 1 even at x = 0.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # np.where picks 0 where the exponent is 0: x**0 == 1 even at x = 0.
             log_x = np.where(self.alpha == 1, 0.0, (self.alpha - 1) * np.log(x))
             log_1mx = np.where(self.beta == 1, 0.0, (self.beta - 1) * np.log1p(-x))
         return np.exp(log_x + log_1mx - log_beta_fn)

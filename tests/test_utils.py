@@ -1,0 +1,63 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from dlcore import bayes, utils
+
+
+def test_device_falls_back_to_the_cpu_without_accelerators(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert utils.device() == torch.device("cpu")
+
+
+def test_device_prefers_cuda_then_mps(monkeypatch):
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert utils.device() == torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert utils.device() == torch.device("mps")
+
+
+def test_seed_everything_makes_every_generator_repeat():
+    def draws():
+        rng = utils.seed_everything(123)
+        return random.random(), np.random.rand(), torch.rand(1).item(), rng.random()
+
+    assert draws() == draws()
+    first = draws()
+    utils.seed_everything(124)
+    assert torch.rand(1).item() != first[2]
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (2**32, ValueError), (1.5, TypeError), (True, TypeError)])
+def test_seed_everything_rejects_bad_seeds(seed, error):
+    with pytest.raises(error, match="seed must"):
+        utils.seed_everything(seed)
+
+
+def test_show_returns_the_real_source_with_its_origin():
+    source = utils.show(bayes.posterior)
+    assert source.code.startswith("def posterior(likelihoods, priors)")
+    assert "joint / evidence" in source.code
+    assert source.origin.startswith("dlcore/bayes.py, lines ")
+    assert repr(source).startswith("# dlcore/bayes.py")
+
+
+def test_show_renders_self_contained_highlighted_html():
+    html = utils.show(bayes.total_probability)._repr_html_()
+    assert "<style" not in html and "class=" not in html.replace('class="dlcore-source"', "")
+    assert 'style="color:' in html  # pygments' inline colours
+    assert "total_probability" in html
+
+
+def test_show_refuses_what_has_no_source():
+    with pytest.raises(TypeError, match="show\\(\\) needs a Python function"):
+        utils.show(42)
+
+
+def test_glue_without_display_prints_nothing(capsys):
+    utils.glue("answer", 42, display=False)
+    assert capsys.readouterr().out == ""

@@ -1,0 +1,66 @@
+"""Drive chapter 1's widget through its sliders, as a reader would."""
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import pytest
+
+from dlcore.viz import PALETTE, Explorer, use_book_style
+from dlcore.viz.bayes import bayes_explorer
+
+
+def dot_counts(explorer):
+    grid = explorer.figure.axes[0]
+    return [len(collection.get_offsets()) for collection in grid.collections]
+
+
+def test_default_state_is_the_rare_disease_example():
+    explorer = bayes_explorer()
+    assert "P(sick | positive) = 50.0%" in explorer.readout.value
+    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dot_counts(explorer) == [10, 0, 10, 980]  # tp, fn, fp, tn
+    assert explorer.figure.axes[1].get_title() == "10 of 20 positives\nare sick (50%)"
+
+
+def test_raising_the_prevalence_raises_the_posterior_and_redraws():
+    explorer = bayes_explorer()
+    before = explorer.image.value
+    explorer.controls["prevalence"].value = 0.1
+    assert "P(sick | positive) = 91.7%" in explorer.readout.value
+    assert explorer.image.value != before
+    assert dot_counts(explorer) == [99, 1, 9, 891]
+
+
+@pytest.mark.parametrize("control, value, expected", [
+    ("specificity", 0.9, "P(sick | positive) = 9.1%"),   # more false alarms: the posterior collapses
+    ("sensitivity", 0.5, "P(sick | positive) = 33.6%"),  # fewer true positives
+])
+def test_each_slider_moves_the_readout(control, value, expected):
+    explorer = bayes_explorer()
+    explorer.controls[control].value = value
+    assert expected in explorer.readout.value
+
+
+def test_the_widget_is_a_standard_ipywidgets_tree():
+    explorer = bayes_explorer()
+    assert isinstance(explorer, widgets.VBox)
+    assert set(explorer.controls) == {"prevalence", "sensitivity", "specificity"}
+    assert all(isinstance(c, widgets.FloatSlider) and not c.continuous_update for c in explorer.controls.values())
+
+
+def test_explorer_draws_with_the_book_style_without_touching_global_state():
+    mpl.rcParams["axes.grid"] = False
+    seen = {}
+
+    def draw(figure, x):
+        seen["cycle"] = mpl.rcParams["axes.prop_cycle"].by_key()["color"][0]
+        figure.add_subplot().plot([0, 1], [0, x])
+        return f"x = {x}"
+
+    explorer = Explorer({"x": widgets.FloatSlider(value=1.0)}, draw)
+    assert seen["cycle"] == PALETTE["blue"] and explorer.readout.value == "x = 1.0"
+    explorer.controls["x"].value = 0.5
+    assert explorer.readout.value == "x = 0.5"
+    assert mpl.rcParams["axes.grid"] is False
+    use_book_style()
+    assert mpl.rcParams["axes.grid"] is True
+    mpl.rcdefaults()

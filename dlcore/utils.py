@@ -95,8 +95,12 @@ def glue(name: str, value, display: bool = False) -> None:
     """Store ``value`` under ``name`` for the book's ``{glue}`` roles.
 
     Uses ``myst_nb.glue`` when it is installed (the book build); elsewhere, as in
-    Colab, the value is simply shown when ``display`` is true.
+    Colab, the value is simply shown when ``display`` is true. NumPy scalars are
+    stored as Python numbers, whose repr (``44.4``, not ``np.float64(44.4)``) the
+    ``{glue:text}`name:.1f``` role can format.
     """
+    if isinstance(value, np.generic):
+        value = value.item()
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

@@ -61,3 +61,12 @@ def test_show_refuses_what_has_no_source():
 def test_glue_without_display_prints_nothing(capsys):
     utils.glue("answer", 42, display=False)
     assert capsys.readouterr().out == ""
+
+
+def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
+    import myst_nb
+
+    stored = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.update({name: value}))
+    utils.glue("share", np.float64(44.5))
+    assert type(stored["share"]) is float and repr(stored["share"]) == "44.5"

@@ -1,0 +1,51 @@
+# The commands people type. Every target builds the virtual environment first, from
+# the exact versions in requirements/lock.txt, so a fresh machine needs only Python 3.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.dlcore-installed
+# Keep re-execution deterministic: fixed thread counts, fixed hash seed.
+export PYTHONHASHSEED := 0
+export OMP_NUM_THREADS := 2
+export MKL_NUM_THREADS := 2
+
+.PHONY: help book test notebooks lab lock clean
+
+help:
+	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
+	@echo "make test       run every test: dlcore against its oracles, widgets, checkers, nbval on all chapters"
+	@echo "make notebooks  re-execute every chapter in place, storing outputs and widget state"
+	@echo "make lab        open the chapters in JupyterLab"
+	@echo "make lock       re-resolve requirements/lock.txt from pyproject.toml"
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@echo "The book is ready: open $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py chapters/*.ipynb
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+lock:
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0" ".[dev]"
+	{ echo "# Exact versions that CI, 'make book', 'make test' and 'make notebooks' install, so that"; \
+	  echo "# the stored notebook outputs reproduce. Regenerate with 'make lock' (Python 3.11)."; \
+	  $(VENV)-lock/bin/python -m pip freeze --exclude-editable | grep -v '^dlcore' | sed 's/+cpu$$//'; \
+	} > requirements/lock.txt
+	rm -rf $(VENV)-lock
+
+clean:
+	rm -rf _build $(VENV)

@@ -1,0 +1,94 @@
+"""The book's structure: table of contents, stored notebooks, one repository address."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+REPO_URL = CONFIG["repository"]["url"]
+BRANCH = CONFIG["repository"]["branch"]
+
+
+def toc_files():
+    files = [TOC["root"]]
+    for part in TOC.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def source_of(entry: str) -> Path:
+    matches = [p for p in (ROOT / f"{entry}.ipynb", ROOT / f"{entry}.md") if p.exists()]
+    assert matches, f"{entry} is in _toc.yml but has no .ipynb or .md file"
+    return matches[0]
+
+
+NOTEBOOKS = [source_of(e) for e in toc_files() if source_of(e).suffix == ".ipynb"]
+
+
+def test_every_toc_entry_exists_and_every_chapter_is_in_the_toc():
+    listed = {source_of(entry) for entry in toc_files()}
+    on_disk = set((ROOT / "chapters").glob("*.ipynb"))
+    assert on_disk <= listed, f"chapters not in _toc.yml: {sorted(p.name for p in on_disk - listed)}"
+
+
+def test_chapters_are_numbered_in_reading_order():
+    names = [p.name for p in NOTEBOOKS]
+    assert names == sorted(names)
+    assert all(re.fullmatch(r"\d\d_[a-z_]+\.ipynb", n) for n in names)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_executed_without_errors(path):
+    notebook = json.loads(path.read_text())
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert all(c["execution_count"] is not None for c in code), "run `make notebooks`"
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), "executed out of order: run `make notebooks`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_widget_cells_store_state_and_are_ignored_by_nbval(path):
+    notebook = json.loads(path.read_text())
+    for cell in notebook["cells"]:
+        views = [o for o in cell.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        if views:
+            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), cell["source"]
+            state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+            for view in views:
+                assert view["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] in state
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_points_at_the_repository_in_the_config(path):
+    text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
+    slug = REPO_URL.removeprefix("https://github.com/")
+    colab = f"https://colab.research.google.com/github/{slug}/blob/{BRANCH}/{path.relative_to(ROOT).as_posix()}"
+    assert colab in text, "the Colab link must match _config.yml's repository"
+    assert f'"dlcore @ git+{REPO_URL}"' in text, "the install cell must match _config.yml's repository"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_has_the_anatomy_of_a_chapter(path):
+    cells = json.loads(path.read_text())["cells"]
+    markdown = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    for needle in ("```{exercise}", ":class: dropdown", "## Pitfalls", "## Summary", "## Key terms", "{cite", "{glue:text}"):
+        assert needle in markdown, f"missing {needle}"
+    assert markdown.count("```{exercise}") >= 3
+    assert "dlcore.check" in code and "device" in code and "show(" in code
+
+
+def test_no_todo_in_the_book():
+    sources = [*NOTEBOOKS, *(ROOT / "chapters").glob("*.md")]
+    assert not [p.name for p in sources if "TODO" in p.read_text()]
+
+
+def test_package_metadata_points_at_the_same_repository():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert f'Source = "{REPO_URL}"' in text

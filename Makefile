@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dlcore-installed
+VENDOR := assets/vendor
+VENDOR_STAMP := $(VENDOR)/static/.installed
 # Keep re-execution deterministic: fixed thread counts, fixed hash seed.
 export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
@@ -24,7 +26,16 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-book: $(STAMP)
+# MathJax, RequireJS and the widgets HTML manager, served by the book itself (no CDN).
+$(VENDOR_STAMP): $(VENDOR)/package-lock.json
+	npm ci --prefix $(VENDOR) --no-audit --no-fund --silent
+	rm -rf $(VENDOR)/static && mkdir -p $(VENDOR)/static/html-manager
+	cp -r $(VENDOR)/node_modules/mathjax/es5 $(VENDOR)/static/mathjax
+	cp $(VENDOR)/node_modules/requirejs/require.js $(VENDOR)/static/require.js
+	cp -r $(VENDOR)/node_modules/@jupyter-widgets/html-manager/dist/. $(VENDOR)/static/html-manager/
+	touch $@
+
+book: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "The book is ready: open $(CURDIR)/_build/html/index.html"
 
@@ -48,4 +59,4 @@ lock:
 	rm -rf $(VENV)-lock
 
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) $(VENDOR)/node_modules $(VENDOR)/static

@@ -138,6 +138,17 @@ def diagnostic_test(prevalence, sensitivity, specificity) -> DiagnosticTest:
     )
 
 
+def _as_test_results(results) -> np.ndarray:
+    """A 1-D boolean array of test results (integers 0 and 1 are accepted too)."""
+    results = np.asarray(results)
+    if results.ndim != 1:
+        raise ValueError(f"results must be a 1-D sequence of booleans, got shape {results.shape}")
+    is_binary_int = results.dtype.kind in "iu" and np.isin(results, (0, 1)).all()
+    if results.size and results.dtype != bool and not is_binary_int:
+        raise TypeError("results must hold booleans (True for a positive test, False for a negative one)")
+    return results.astype(bool)
+
+
 def sequential_posterior(prevalence, sensitivity, specificity, results: Sequence[bool]) -> np.ndarray:
     """P(condition) after each of several conditionally independent test results.
 
@@ -149,15 +160,9 @@ def sequential_posterior(prevalence, sensitivity, specificity, results: Sequence
     belief = float(as_probabilities(prevalence, "prevalence", ndim=0))
     sensitivity = float(as_probabilities(sensitivity, "sensitivity", ndim=0))
     specificity = float(as_probabilities(specificity, "specificity", ndim=0))
-    results = np.asarray(results)
-    if results.size == 0:
-        results = results.astype(bool)
-    if results.ndim != 1:
-        raise ValueError(f"results must be a 1-D sequence of booleans, got shape {results.shape}")
-    if results.dtype != bool and not (np.isin(results, (0, 1)).all() and results.dtype.kind in "iu"):
-        raise TypeError("results must hold booleans (True for a positive test, False for a negative one)")
+    results = _as_test_results(results)
     beliefs = np.empty(results.size)
-    for i, positive in enumerate(results.astype(bool)):
+    for i, positive in enumerate(results):
         if positive:
             likelihoods = (sensitivity, 1 - specificity)
         else:

@@ -40,6 +40,11 @@ def test_each_slider_moves_the_readout(control, value, expected):
     assert expected in explorer.readout.value
 
 
+def test_runs_under_the_ipywidgets_major_version_in_use():
+    # `make test` runs this file under ipywidgets 7.7 (Colab) and under the lock's 8.
+    assert widgets.__version__.split(".")[0] in {"7", "8"}
+
+
 def test_the_widget_is_a_standard_ipywidgets_tree():
     explorer = bayes_explorer()
     assert isinstance(explorer, widgets.VBox)

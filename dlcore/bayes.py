@@ -16,7 +16,6 @@ import torch
 
 from ._validation import (
     as_count,
-    as_float_array,
     as_nonnegative,
     as_positive,
     as_probabilities,
@@ -138,6 +137,15 @@ def diagnostic_test(prevalence, sensitivity, specificity) -> DiagnosticTest:
     )
 
 
+def _test_rates(prevalence, sensitivity, specificity) -> tuple[float, float, float]:
+    """The three numbers that describe a binary test in a population, as floats."""
+    return (
+        float(as_probabilities(prevalence, "prevalence", ndim=0)),
+        float(as_probabilities(sensitivity, "sensitivity", ndim=0)),
+        float(as_probabilities(specificity, "specificity", ndim=0)),
+    )
+
+
 def _as_test_results(results) -> np.ndarray:
     """A 1-D boolean array of test results (integers 0 and 1 are accepted too)."""
     results = np.asarray(results)
@@ -157,9 +165,7 @@ def sequential_posterior(prevalence, sensitivity, specificity, results: Sequence
     (1 − sensitivity, specificity). ``results`` holds ``True`` for positive and
     ``False`` for negative; the returned array has one entry per result.
     """
-    belief = float(as_probabilities(prevalence, "prevalence", ndim=0))
-    sensitivity = float(as_probabilities(sensitivity, "sensitivity", ndim=0))
-    specificity = float(as_probabilities(specificity, "specificity", ndim=0))
+    belief, sensitivity, specificity = _test_rates(prevalence, sensitivity, specificity)
     results = _as_test_results(results)
     beliefs = np.empty(results.size)
     for i, positive in enumerate(results):
@@ -179,9 +185,7 @@ def natural_frequencies(prevalence, sensitivity, specificity, population: int = 
     method, so the four counts always add up to ``population`` and each is within
     one person of its expectation. Keys: ``"tp"``, ``"fn"``, ``"fp"``, ``"tn"``.
     """
-    prevalence = float(as_probabilities(prevalence, "prevalence", ndim=0))
-    sensitivity = float(as_probabilities(sensitivity, "sensitivity", ndim=0))
-    specificity = float(as_probabilities(specificity, "specificity", ndim=0))
+    prevalence, sensitivity, specificity = _test_rates(prevalence, sensitivity, specificity)
     population = as_count(population, "population", minimum=1)
     shares = np.array([
         prevalence * sensitivity,
@@ -278,9 +282,7 @@ def simulate_diagnostic_test(
     Patients are drawn ``chunk_size`` at a time, so 10^8 of them fit in a GPU's
     memory and 10^6 take a fraction of a second on a CPU.
     """
-    prevalence = float(as_probabilities(prevalence, "prevalence", ndim=0))
-    sensitivity = float(as_probabilities(sensitivity, "sensitivity", ndim=0))
-    specificity = float(as_probabilities(specificity, "specificity", ndim=0))
+    prevalence, sensitivity, specificity = _test_rates(prevalence, sensitivity, specificity)
     n = as_count(n, "n", minimum=1)
     chunk_size = as_count(chunk_size, "chunk_size", minimum=1)
     generator = torch.Generator(device=device).manual_seed(seed)

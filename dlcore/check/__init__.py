@@ -6,7 +6,7 @@ they disagree, prints a short report and returns ``True`` or ``False``::
 
     >>> from dlcore.check.bayes import check_posterior
     >>> check_posterior(my_posterior)
-    ✔ posterior: all 58 cases agree with dlcore.bayes.posterior
+    ✔ posterior: all 47 cases agree with dlcore.bayes.posterior
 
 Each chapter adds a module here (``dlcore.check.bayes`` ...) with its cases and
 one ``check_<name>(fn)`` function per exercise.

@@ -47,7 +47,7 @@ $(WIDGETS7)/.installed: requirements/ipywidgets7.txt $(STAMP)
 
 # The widget tests under ipywidgets 7.7 (Colab) first, then everything under the lock's 8.
 test: $(STAMP) $(WIDGETS7)/.installed
-	PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest -p no:nbval -o addopts="" -q -W "ignore::DeprecationWarning" tests/test_viz_*.py
+	PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest -p no:nbval -p no:cacheprovider -o addopts="" -q -W "ignore::DeprecationWarning" tests/test_viz_*.py
 	$(BIN)/python -m pytest
 
 notebooks: $(STAMP)

@@ -12,8 +12,8 @@ import numbers
 import numpy as np
 
 
-def as_float_array(value, name: str, *, ndim: int | None = None, allow_empty: bool = False) -> np.ndarray:
-    """Convert ``value`` to a finite float64 array, or raise naming ``name``."""
+def as_float_array(value, name: str, *, ndim: int | None = None) -> np.ndarray:
+    """Convert ``value`` to a non-empty, finite float64 array, or raise naming ``name``."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got a {type(value).__name__}")
     try:
@@ -22,7 +22,7 @@ def as_float_array(value, name: str, *, ndim: int | None = None, allow_empty: bo
         raise TypeError(f"{name} must be numeric array-like, got {type(value).__name__}") from None
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
-    if array.size == 0 and not allow_empty:
+    if array.size == 0:
         raise ValueError(f"{name} must not be empty")
     if np.isnan(array).any():
         raise ValueError(f"{name} contains NaN")
@@ -34,8 +34,9 @@ def as_float_array(value, name: str, *, ndim: int | None = None, allow_empty: bo
 def as_probabilities(value, name: str, *, ndim: int | None = None) -> np.ndarray:
     """Like :func:`as_float_array`, and every entry must lie in [0, 1]."""
     array = as_float_array(value, name, ndim=ndim)
-    if ((array < 0) | (array > 1)).any():
-        bad = array[(array < 0) | (array > 1)].flat[0]
+    outside = (array < 0) | (array > 1)
+    if outside.any():
+        bad = array[outside].flat[0]
         raise ValueError(f"{name} must lie in [0, 1], got {bad!r}")
     return array
 

@@ -84,3 +84,49 @@ def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
     except ValueError:
         shapes = ", ".join(f"{name} {array.shape}" for name, array in arrays.items())
         raise ValueError(f"shapes do not broadcast together: {shapes}") from None
+
+
+def as_labels(value, name: str) -> np.ndarray:
+    """A non-empty 1-D array of class labels: integers, booleans or strings.
+
+    Floats are accepted when every value is a whole number (``[0., 1., 1.]``), since
+    that is how labels often arrive from a tensor; anything else, such as a
+    probability passed where a label was meant, is refused.
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array-like of labels, got a {type(value).__name__}")
+    if hasattr(value, "detach"):  # a torch tensor, possibly on a GPU
+        value = value.detach().cpu().numpy()
+    array = np.asarray(value)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    kind = array.dtype.kind
+    if kind == "f":
+        if np.isnan(array).any():
+            raise ValueError(f"{name} contains NaN")
+        fractional = array != np.round(array)
+        if fractional.any():
+            raise ValueError(
+                f"{name} must hold class labels, got the non-integer value {array[fractional][0].item()!r} "
+                "(scores belong in y_score)"
+            )
+    elif kind not in "biuU":
+        raise TypeError(f"{name} must hold integer, boolean or string labels, got dtype {array.dtype}")
+    return array
+
+
+def same_length(**arrays: np.ndarray) -> None:
+    """Raise naming the arrays when their first dimensions differ."""
+    lengths = {name: len(array) for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        described = " and ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ValueError(f"{' and '.join(lengths)} must have the same length: {described}")
+
+
+def as_choice(value, name: str, choices: tuple):
+    """``value`` itself if it is one of the string (or ``None``) ``choices``, else a ``ValueError``."""
+    if isinstance(value, (str, type(None))) and value in choices:
+        return value
+    raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")

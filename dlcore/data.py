@@ -1,0 +1,107 @@
+"""Small data sets that need no download: the ones scikit-learn ships with itself.
+
+Each loader returns a :class:`Split` of torch tensors — features standardised with
+the training set's mean and standard deviation (never the test set's, which would
+leak it into training), a stratified train/test split, fixed by ``seed``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence
+
+import numpy as np
+import torch
+from sklearn import datasets
+from sklearn.model_selection import train_test_split
+
+from ._validation import as_count, as_probabilities
+
+__all__ = ["Split", "breast_cancer", "digits", "diabetes", "long_tail"]
+
+
+class Split(NamedTuple):
+    X_train: torch.Tensor
+    X_test: torch.Tensor
+    y_train: torch.Tensor
+    y_test: torch.Tensor
+    feature_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+
+
+def _split(X, y, feature_names, target_names, test_size, seed, *, stratify=True) -> Split:
+    test_size = float(as_probabilities(test_size, "test_size"))
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must lie strictly between 0 and 1, got {test_size}")
+    seed = as_count(seed, "seed")
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, random_state=seed, stratify=y if stratify else None
+    )
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std[std == 0] = 1.0  # a constant feature (a blank pixel) stays 0 instead of 0/0
+    target_dtype = torch.int64 if stratify else torch.float32
+    return Split(
+        torch.tensor((X_train - mean) / std, dtype=torch.float32),
+        torch.tensor((X_test - mean) / std, dtype=torch.float32),
+        torch.tensor(y_train, dtype=target_dtype),
+        torch.tensor(y_test, dtype=target_dtype),
+        tuple(feature_names),
+        tuple(target_names),
+    )
+
+
+def breast_cancer(features: Sequence[str] | None = None, *, test_size: float = 0.5, seed: int = 0) -> Split:
+    """Wisconsin diagnostic breast cancer: 569 tumours, 30 measurements each.
+
+    The label is 1 for **malignant** (212 tumours, the positive class a screening
+    test looks for) and 0 for benign — the reverse of scikit-learn's coding.
+    ``features`` picks columns by name (default: all 30).
+    """
+    bunch = datasets.load_breast_cancer()
+    names = list(bunch.feature_names)
+    if features is None:
+        features = names
+    else:
+        features = list(features)
+        unknown = [f for f in features if f not in names]
+        if unknown or not features:
+            raise ValueError(f"features must be names of breast-cancer columns, unknown: {unknown or 'none given'}")
+    columns = [names.index(f) for f in features]
+    malignant = (bunch.target == 0).astype(np.int64)
+    return _split(bunch.data[:, columns], malignant, features, ("benign", "malignant"), test_size, seed)
+
+
+def digits(*, test_size: float = 0.5, seed: int = 0, tail_ratio: float = 1.0) -> Split:
+    """1,797 handwritten digits as 8×8 grey images flattened to 64 features; labels 0–9.
+
+    ``tail_ratio`` < 1 makes the classes long-tailed (see :func:`long_tail`) before
+    splitting, so training and test sets share the same imbalance.
+    """
+    bunch = datasets.load_digits()
+    X, y = bunch.data, bunch.target
+    if tail_ratio != 1.0:
+        keep = long_tail(y, tail_ratio, seed=seed)
+        X, y = X[keep], y[keep]
+    return _split(X, y, [f"pixel_{i}" for i in range(64)], [str(d) for d in range(10)], test_size, seed)
+
+
+def diabetes(*, test_size: float = 0.5, seed: int = 0) -> Split:
+    """Disease progression one year on (a number, 25–346) from 10 baseline measurements of 442 patients."""
+    bunch = datasets.load_diabetes(scaled=False)
+    return _split(bunch.data, bunch.target, bunch.feature_names, ("progression",), test_size, seed, stratify=False)
+
+
+def long_tail(labels, tail_ratio: float, *, seed: int = 0) -> np.ndarray:
+    """Indices that subsample classes 0, 1, …, K−1 geometrically, from all of class 0
+    down to a share ``tail_ratio`` of class K−1: the long tail real data sets have."""
+    labels = np.asarray(labels)
+    tail_ratio = float(as_probabilities(tail_ratio, "tail_ratio"))
+    if tail_ratio == 0:
+        raise ValueError("tail_ratio must be > 0 (0 would drop the last class entirely)")
+    classes = np.unique(labels)
+    rng = np.random.default_rng(as_count(seed, "seed"))
+    keep = []
+    for rank, label in enumerate(classes):
+        members = np.flatnonzero(labels == label)
+        share = tail_ratio ** (rank / max(1, classes.size - 1))
+        keep.append(rng.choice(members, size=max(1, round(share * members.size)), replace=False))
+    return np.sort(np.concatenate(keep))

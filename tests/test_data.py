@@ -1,0 +1,67 @@
+"""dlcore.data: the bundled data sets, split and standardised without leaking the test set."""
+
+import numpy as np
+import pytest
+import torch
+
+from dlcore import data
+
+
+def test_breast_cancer_codes_malignant_as_positive_and_standardises_on_train_only():
+    split = data.breast_cancer()
+    assert split.X_train.shape[1] == 30 and split.X_train.dtype == torch.float32
+    assert int(split.y_train.sum() + split.y_test.sum()) == 212  # malignant tumours
+    assert split.target_names == ("benign", "malignant")
+    torch.testing.assert_close(split.X_train.mean(0), torch.zeros(30), atol=1e-5, rtol=0)
+    torch.testing.assert_close(split.X_train.std(0, unbiased=False), torch.ones(30), atol=1e-4, rtol=0)
+    assert split.X_test.mean(0).abs().max() > 1e-3  # the test set was not standardised on itself
+
+
+def test_split_is_stratified_and_fixed_by_the_seed():
+    a, b = data.breast_cancer(seed=3), data.breast_cancer(seed=3)
+    torch.testing.assert_close(a.X_test, b.X_test)
+    assert abs(a.y_train.float().mean() - a.y_test.float().mean()) < 0.01
+    assert not torch.equal(a.X_test, data.breast_cancer(seed=4).X_test)
+
+
+def test_feature_subset_by_name():
+    split = data.breast_cancer(["mean texture", "mean symmetry"])
+    assert split.X_train.shape[1] == 2 and split.feature_names == ("mean texture", "mean symmetry")
+    with pytest.raises(ValueError, match="unknown: \\['mean colour'\\]"):
+        data.breast_cancer(["mean colour"])
+
+
+def test_digits_and_its_long_tail():
+    balanced = data.digits()
+    assert balanced.X_train.shape[1] == 64 and set(balanced.y_train.tolist()) == set(range(10))
+    tailed = data.digits(tail_ratio=0.1)
+    counts = np.bincount(torch.cat([tailed.y_train, tailed.y_test]).numpy())
+    assert counts[0] == 178 and 15 <= counts[9] <= 20
+    assert (np.diff(counts) < 5).all()  # decreasing, up to the classes' own small differences
+
+
+def test_long_tail_validates_and_keeps_every_class():
+    labels = np.repeat(np.arange(3), 100)
+    keep = data.long_tail(labels, 0.25)
+    assert np.bincount(labels[keep]).tolist() == [100, 50, 25]
+    with pytest.raises(ValueError, match="tail_ratio must be > 0"):
+        data.long_tail(labels, 0.0)
+    with pytest.raises(ValueError, match=r"tail_ratio must lie in \[0, 1\]"):
+        data.long_tail(labels, 2.0)
+
+
+def test_diabetes_is_a_regression_split():
+    split = data.diabetes()
+    assert split.X_train.shape == (221, 10) and split.y_train.dtype == torch.float32
+    assert 25 <= float(split.y_train.min()) and float(split.y_train.max()) <= 346
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(test_size=1.0), "strictly between 0 and 1"),
+    (dict(test_size=-0.1), r"test_size must lie in \[0, 1\]"),
+    (dict(seed=-1), "seed must be >= 0"),
+    (dict(seed=1.5), "seed must be an integer"),
+])
+def test_bad_split_arguments(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        data.breast_cancer(**kwargs)

@@ -1,0 +1,57 @@
+"""Drive chapter 2's widgets through their sliders, as a reader would."""
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from dlcore import metrics
+from dlcore.viz.metrics import operating_point, prevalence_explorer, threshold_explorer
+
+rng = np.random.default_rng(0)
+LABELS = np.r_[np.zeros(300, int), np.ones(100, int)]
+SCORES = np.clip(rng.normal(0.35 + 0.3 * LABELS, 0.15), 0, 1)
+
+
+def test_operating_point_counts_match_the_confusion_matrix():
+    point = operating_point(LABELS, SCORES, 0.5)
+    (tn, fp), (fn, tp) = metrics.confusion_matrix(LABELS, SCORES >= 0.5)
+    assert (point["tn"], point["fp"], point["fn"], point["tp"]) == (tn, fp, fn, tp)
+    assert point["precision"] == pytest.approx(metrics.precision(LABELS, (SCORES >= 0.5).astype(int)))
+    assert point["f1"] == pytest.approx(metrics.f1_score(LABELS, (SCORES >= 0.5).astype(int)))
+    assert point["accuracy"] == pytest.approx(metrics.accuracy(LABELS, (SCORES >= 0.5).astype(int)))
+
+
+def _readout_number(explorer, name):
+    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
+    return float(text.split(f"{name} = ")[1].split()[0].rstrip(","))
+
+
+def test_raising_the_threshold_trades_recall_for_precision():
+    explorer = threshold_explorer(LABELS, SCORES)
+    assert isinstance(explorer.controls["threshold"], widgets.FloatSlider)
+    before = explorer.image.value
+    low = (_readout_number(explorer, "precision"), _readout_number(explorer, "recall"))
+    explorer.controls["threshold"].value = 0.8
+    high = (_readout_number(explorer, "precision"), _readout_number(explorer, "recall"))
+    assert high[0] > low[0] and high[1] < low[1]
+    assert explorer.image.value != before
+    assert len(explorer.figure.axes) == 4
+
+
+def test_a_threshold_above_every_score_leaves_precision_undefined_not_nan():
+    explorer = threshold_explorer(LABELS, SCORES)
+    explorer.controls["threshold"].value = 1.0
+    assert "precision = undefined" in explorer.readout.value
+    assert "nan" not in explorer.readout.value
+
+
+def test_prevalence_moves_precision_and_ap_but_not_recall_or_auc():
+    explorer = prevalence_explorer(LABELS, SCORES)
+    assert explorer.controls["prevalence"].value == 0.25
+    auc, recall, precision, ap = (_readout_number(explorer, k) for k in ("ROC AUC", "recall", "precision", "AP"))
+    explorer.controls["prevalence"].value = 0.01
+    assert _readout_number(explorer, "ROC AUC") == auc and _readout_number(explorer, "recall") == recall
+    assert _readout_number(explorer, "precision") < precision / 5
+    assert _readout_number(explorer, "AP") < ap
+    roc_line = explorer.figure.axes[0].lines[0]
+    np.testing.assert_array_equal(roc_line.get_xdata(), metrics.roc_curve(LABELS, SCORES).fpr)

@@ -44,6 +44,8 @@ class Case:
 def _short_repr(value: Any, limit: int = 160) -> str:
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().numpy()
+    if isinstance(value, np.generic):
+        value = value.item()  # 1.0, not NumPy 2's np.float64(1.0)
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=6, separator=", ", threshold=12)
     else:

@@ -44,20 +44,19 @@ def random_problem(seed, n=500, ties=True):
 # -- ROC, AUC, PR and AP: equal to scikit-learn, ties included -----------------------------
 
 
-@given(binary_problems())
-def test_roc_curve_and_auc_equal_sklearn(problem):
-    labels, scores = problem
-    for ours, theirs in zip(metrics.roc_curve(labels, scores), sk.roc_curve(labels, scores)):
-        np.testing.assert_allclose(ours, theirs, **EXACT)
-    assert metrics.roc_auc(labels, scores) == pytest.approx(sk.roc_auc_score(labels, scores), abs=1e-12)
+CURVES_AND_AREAS = [
+    (metrics.roc_curve, sk.roc_curve, metrics.roc_auc, sk.roc_auc_score),
+    (metrics.precision_recall_curve, sk.precision_recall_curve, metrics.average_precision, sk.average_precision_score),
+]
 
 
-@given(binary_problems())
-def test_precision_recall_curve_and_average_precision_equal_sklearn(problem):
+@pytest.mark.parametrize("curve, sk_curve, area, sk_area", CURVES_AND_AREAS, ids=["roc", "pr"])
+@given(problem=binary_problems())
+def test_curves_and_areas_equal_sklearn(curve, sk_curve, area, sk_area, problem):
     labels, scores = problem
-    for ours, theirs in zip(metrics.precision_recall_curve(labels, scores), sk.precision_recall_curve(labels, scores)):
+    for ours, theirs in zip(curve(labels, scores), sk_curve(labels, scores)):
         np.testing.assert_allclose(ours, theirs, **EXACT)
-    assert metrics.average_precision(labels, scores) == pytest.approx(sk.average_precision_score(labels, scores), abs=1e-12)
+    assert area(labels, scores) == pytest.approx(sk_area(labels, scores), abs=1e-12)
 
 
 @given(binary_problems())

@@ -12,12 +12,13 @@ export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
 export MKL_NUM_THREADS := 2
 
-.PHONY: help book test notebooks lab lock clean
+.PHONY: help book test notebooks bench lab lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
 	@echo "make test       run every test: dlcore against its oracles, widgets, checkers, nbval on all chapters"
 	@echo "make notebooks  re-execute every chapter in place, storing outputs and widget state"
+	@echo "make bench      time dlcore against PyTorch / scikit-learn, side by side (prints ratios)"
 	@echo "make lab        open the chapters in JupyterLab"
 	@echo "make lock       re-resolve requirements/lock.txt from pyproject.toml"
 
@@ -52,6 +53,10 @@ test: $(STAMP) $(WIDGETS7)/.installed
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py chapters/*.ipynb
+
+# Ratios, not timed tests: each script prints dlcore's median time, the oracle's and their ratio.
+bench: $(STAMP)
+	@for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

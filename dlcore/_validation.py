@@ -130,3 +130,28 @@ def as_choice(value, name: str, choices: tuple):
     if isinstance(value, (str, type(None))) and value in choices:
         return value
     raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+
+
+def as_float_tensor(value, name: str) -> "torch.Tensor":
+    """``value`` itself if it is a floating-point tensor (any device), else a ``TypeError``.
+
+    Nothing is copied or moved: activations and initialisers work in place or on the
+    caller's device and dtype, as their ``torch`` counterparts do.
+    """
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if not value.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+    return value
+
+
+def as_dim(dim, ndim: int, name: str = "dim") -> int:
+    """A dimension index valid for a tensor with ``ndim`` dimensions, made non-negative."""
+    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(dim).__name__}")
+    size = max(ndim, 1)  # a 0-d tensor accepts dim 0 and -1, as in torch
+    if not -size <= dim < size:
+        raise ValueError(f"{name} must be in [{-size}, {size - 1}] for a {ndim}-dimensional tensor, got {dim}")
+    return int(dim) % size

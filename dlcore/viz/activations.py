@@ -1,0 +1,161 @@
+"""Chapter 3's pictures: an activation and its slope, gradients through depth, a curve from units."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from .. import activations, gradflow
+from ..approximation import fit_hidden_units
+from . import PALETTE, Explorer, slider
+
+__all__ = [
+    "CURVES",
+    "activation_and_slope",
+    "draw_activation",
+    "activation_explorer",
+    "verdict",
+    "draw_flow",
+    "gradient_flow_explorer",
+    "draw_approximation",
+    "approximation_explorer",
+]
+
+#: name → (function of (x, parameter), the parameter's meaning or None, its default).
+CURVES = {
+    "sigmoid": (lambda x, p: activations.sigmoid(x), None, 0.0),
+    "tanh": (lambda x, p: activations.tanh(x), None, 0.0),
+    "relu": (lambda x, p: activations.relu(x), None, 0.0),
+    "leaky_relu": (lambda x, p: activations.leaky_relu(x, p), "negative slope α", 0.1),
+    "elu": (lambda x, p: activations.elu(x, p), "α", 1.0),
+    "gelu": (lambda x, p: activations.gelu(x), None, 0.0),
+    "gelu (tanh)": (lambda x, p: activations.gelu(x, approximate="tanh"), None, 0.0),
+    "silu": (lambda x, p: activations.silu(x), None, 0.0),
+    "swish": (lambda x, p: activations.swish(x, p), "β", 1.0),
+}
+
+
+def activation_and_slope(name: str, parameter: float, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """f(x) and f'(x) for one of :data:`CURVES`; the slope comes from autograd."""
+    x = x.detach().double().requires_grad_(True)
+    y = CURVES[name][0](x, parameter)
+    (slope,) = torch.autograd.grad(y.sum(), x)
+    return y.detach(), slope
+
+
+def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5.0) -> str:
+    """The function beside its derivative; return the readout."""
+    x = torch.linspace(-span, span, 801, dtype=torch.float64)
+    y, slope = activation_and_slope(name, parameter, x)
+    meaning = CURVES[name][1]
+    label = f"{name} ({meaning} = {parameter:g})" if meaning else name
+    value_ax, slope_ax = figure.subplots(1, 2)
+    value_ax.plot(x, y, color=PALETTE["blue"], lw=2, label=label)
+    value_ax.plot(x, activations.relu(x), color=PALETTE["grey"], ls="--", lw=1, label="relu, for reference")
+    value_ax.set(xlabel="x", ylabel="f(x)", title="the activation")
+    value_ax.legend(loc="upper left")
+    slope_ax.plot(x, slope, color=PALETTE["vermillion"], lw=2)
+    slope_ax.axhline(1, color=PALETTE["grey"], ls=":", lw=1)
+    slope_ax.set(xlabel="x", ylabel="f′(x)", title="its derivative (autograd)")
+    top = int(torch.argmax(slope))
+    return (
+        f"{label}: f(0) = {y[400].item():.3f} &nbsp;·&nbsp; <b>largest slope {slope[top].item():.3f}</b> at x = {x[top].item():.2f}"
+        f" &nbsp;·&nbsp; slope at x = −{span:g}: {slope[0].item():.4f}, at x = +{span:g}: {slope[-1].item():.4f}"
+    )
+
+
+def activation_explorer(name: str = "sigmoid") -> Explorer:
+    """Pick an activation and its parameter (slope α, ELU's α, Swish's β): f and f′."""
+    controls = {
+        "name": widgets.Dropdown(options=list(CURVES), value=name, description="activation"),
+        "parameter": slider("parameter (α or β; ignored when the activation has none)", CURVES[name][2], 0.0, 3.0, 0.05, readout_format=".2f"),
+    }
+
+    def draw(figure: Figure, name: str, parameter: float) -> str:
+        return draw_activation(figure, name, parameter)
+
+    return Explorer(controls, draw, figsize=(8.4, 3.4))
+
+
+def verdict(flow: gradflow.Flow) -> str:
+    """'exploding', 'vanishing' or 'healthy', read from the gradient norms and activation scales."""
+    grads, stds = flow.grad_norms, flow.activation_stds
+    if not (torch.isfinite(grads).all() and torch.isfinite(stds).all()) or grads.max() > 1e3 or stds.max() > 1e3:
+        return "exploding"
+    if grads.max() < 1e-3 or grads[0] < 1e-3 * grads.max() or stds[-1] < 1e-3:
+        return "vanishing"
+    return "healthy"
+
+
+def _log_plot(ax, values: torch.Tensor, colour: str, floor: float = 1e-30) -> None:
+    """Per-layer values on a log axis; zeros sit on the floor, overflow is marked ×."""
+    layers = np.arange(1, len(values) + 1)
+    values = values.double().numpy()
+    finite = np.isfinite(values)
+    ax.semilogy(layers[finite], np.maximum(values[finite], floor), "o-", color=colour, ms=3)
+    if (~finite).any():
+        ax.plot(layers[~finite], np.full((~finite).sum(), ax.get_ylim()[1]), "x", color=PALETTE["black"], ms=8, label="overflow (inf/NaN)")
+        ax.legend(loc="lower right")
+
+
+def draw_flow(figure: Figure, depth: int, activation: str, init_name: str, residual: bool, width: int = 64) -> str:
+    """Per-layer gradient norms and activation scales of one DeepMLP; return the readout."""
+    flow = gradflow.gradient_flow(depth, width, activation=activation, init_name=init_name, residual=residual)
+    grad_ax, std_ax = figure.subplots(1, 2)
+    _log_plot(grad_ax, flow.grad_norms, PALETTE["vermillion"])
+    grad_ax.set(xlabel="layer (1 = next to the input)", ylabel="‖∂loss/∂W‖", title="weight-gradient norm per layer")
+    _log_plot(std_ax, flow.activation_stds, PALETTE["blue"])
+    std_ax.set(xlabel="layer", ylabel="std of the layer's output", title="forward signal per layer")
+    state = verdict(flow)
+    colour = {"healthy": PALETTE["green"], "vanishing": PALETTE["blue"], "exploding": PALETTE["vermillion"]}[state]
+    first, last = flow.grad_norms[0].item(), flow.grad_norms[-1].item()
+    return (
+        f"{depth} layers · {activation} · {init_name}{' · residual' if residual else ''}: "
+        f"<b style='color:{colour}'>{state}</b> &nbsp;·&nbsp; gradient norm at layer 1: {first:.2e}, "
+        f"at layer {depth}: {last:.2e} &nbsp;·&nbsp; output std of the last layer: {flow.activation_stds[-1].item():.2e}"
+    )
+
+
+def gradient_flow_explorer(depth: int = 30, activation: str = "sigmoid", init_name: str = "xavier", residual: bool = False) -> Explorer:
+    """Depth, activation, initialisation and residual connections → the per-layer gradient norms."""
+    controls = {
+        "depth": widgets.IntSlider(value=depth, min=2, max=60, description="depth", continuous_update=False),
+        "activation": widgets.Dropdown(options=list(gradflow.ACTIVATIONS), value=activation, description="activation"),
+        "init_name": widgets.Dropdown(options=list(gradflow.INITS), value=init_name, description="init"),
+        "residual": widgets.Checkbox(value=residual, description="residual connections"),
+    }
+
+    def draw(figure: Figure, **values) -> str:
+        return draw_flow(figure, **values)
+
+    return Explorer(controls, draw, figsize=(8.4, 3.4))
+
+
+def draw_approximation(figure: Figure, x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str) -> str:
+    """The target, the least-squares fit with ``n_units`` hidden units and each unit's piece."""
+    fit = fit_hidden_units(x, y, n_units, unit)
+    ax = figure.subplots()
+    for piece in fit.pieces[: min(n_units, 40)]:
+        ax.plot(x, piece, color=PALETTE["grey"], lw=0.8, alpha=0.7)
+    ax.plot(x, y, color=PALETTE["black"], lw=2, label="target")
+    ax.plot(x, fit.prediction, color=PALETTE["vermillion"], lw=2, label=f"{n_units} {unit} units")
+    low, high = y.min().item(), y.max().item()
+    pad = 0.4 * (high - low)
+    ax.set(ylim=(low - pad, high + pad), xlabel="x", ylabel="y", title="one hidden layer: a sum of units (grey: each unit's share)")
+    ax.legend(loc="upper center")
+    return f"{n_units} {unit} units &nbsp;·&nbsp; <b>RMSE = {fit.rmse:.4f}</b>"
+
+
+def approximation_explorer(x: torch.Tensor, y: torch.Tensor, n_units: int = 5, unit: str = "relu") -> Explorer:
+    """Number of hidden units (ReLU or sigmoid) → how closely their sum fits ``y``."""
+    controls = {
+        "n_units": widgets.IntSlider(value=n_units, min=1, max=40, description="hidden units", continuous_update=False),
+        "unit": widgets.Dropdown(options=["relu", "sigmoid"], value=unit, description="unit"),
+    }
+
+    def draw(figure: Figure, n_units: int, unit: str) -> str:
+        return draw_approximation(figure, x, y, n_units, unit)
+
+    return Explorer(controls, draw, figsize=(8.0, 3.6))

@@ -1,0 +1,120 @@
+"""dlcore.gradflow and dlcore.approximation: the measurements chapter 3 draws."""
+
+import math
+
+import pytest
+import torch
+
+from dlcore import activations, gradflow
+from dlcore.approximation import fit_hidden_units, hidden_units
+
+
+def test_measured_gradients_are_autograds():
+    torch.manual_seed(0)
+    model = gradflow.DeepMLP(4, 8, activation="tanh", init_name="xavier").double()
+    x, y = torch.randn(16, 8, dtype=torch.float64), torch.randn(16, 1, dtype=torch.float64)
+    flow = gradflow.measure_flow(model, x, y)
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    expected = torch.stack([layer.weight.grad.norm() for layer in model.hidden])
+    torch.testing.assert_close(flow.grad_norms, expected)
+    assert flow.loss == pytest.approx(loss.item())
+    h = x
+    for layer in model.hidden:
+        h = torch.tanh(layer(h))
+    assert flow.activation_stds[-1].item() == pytest.approx(h.std().item())
+
+
+def test_the_chapters_three_regimes():
+    vanishing = gradflow.gradient_flow(30, 64, activation="sigmoid", init_name="xavier")
+    healthy = gradflow.gradient_flow(30, 64, activation="relu", init_name="he")
+    exploding = gradflow.gradient_flow(30, 64, activation="tanh", init_name="normal(1)")
+    assert vanishing.grad_norms[0] < 1e-10 * vanishing.grad_norms[-1]
+    assert 0.1 < healthy.grad_norms[0] / healthy.grad_norms[-1] < 10
+    assert 0.1 < healthy.activation_stds[-1] < 10
+    assert exploding.grad_norms[0] > 1e6 * exploding.grad_norms[-1]
+
+
+def test_xavier_suits_tanh_and_starves_relu():
+    tanh = gradflow.gradient_flow(30, 64, activation="tanh", init_name="xavier")
+    relu = gradflow.gradient_flow(30, 64, activation="relu", init_name="xavier")
+    assert tanh.activation_stds[-1] > 0.05
+    assert relu.activation_stds[-1] < 1e-3  # halved variance per layer: 2^-15 in std
+
+
+def test_residual_connections_carry_the_gradient_past_sigmoid_layers():
+    plain = gradflow.gradient_flow(30, 64, activation="sigmoid", init_name="xavier")
+    residual = gradflow.gradient_flow(30, 64, activation="sigmoid", init_name="xavier", residual=True)
+    assert residual.grad_norms[0] > 1e10 * plain.grad_norms[0]
+    assert residual.grad_norms[0] > 1e-2 * residual.grad_norms[-1]
+
+
+def test_zero_init_leaves_every_hidden_gradient_zero_with_relu():
+    flow = gradflow.gradient_flow(5, 16, activation="relu", init_name="zeros")
+    assert not flow.grad_norms.any()
+
+
+def test_residual_forward_adds_the_scaled_branch():
+    torch.manual_seed(0)
+    model = gradflow.DeepMLP(4, 6, activation="relu", init_name="he", residual=True).double()
+    x = torch.randn(3, 6, dtype=torch.float64)
+    h = x
+    for layer in model.hidden:
+        h = h + activations.relu(layer(h)) / 2  # 1/sqrt(4)
+    torch.testing.assert_close(model(x), model.readout(h))
+
+
+def test_flow_runs_in_float64_and_is_deterministic():
+    a = gradflow.gradient_flow(6, 8, dtype=torch.float64, seed=3)
+    b = gradflow.gradient_flow(6, 8, dtype=torch.float64, seed=3)
+    assert torch.equal(a.grad_norms, b.grad_norms) and a.grad_norms.dtype == torch.float64
+
+
+def test_deep_mlp_refuses_bad_settings():
+    with pytest.raises(ValueError, match="depth must be >= 1, got 0"):
+        gradflow.DeepMLP(0, 4)
+    with pytest.raises(ValueError, match="activation must be one of .*; got 'softmax'"):
+        gradflow.DeepMLP(2, 4, activation="softmax")
+    with pytest.raises(ValueError, match="init_name must be one of"):
+        gradflow.DeepMLP(2, 4, init_name="orthogonal")
+    with pytest.raises(ValueError, match="residual=True needs in_features == width, got 3 and 4"):
+        gradflow.DeepMLP(2, 4, in_features=3, residual=True)
+    with pytest.raises(ValueError, match="batch must be >= 2"):
+        gradflow.gradient_flow(2, 4, batch=1)
+
+
+# ------------------------------------------------------------ approximation ---------
+
+X = torch.linspace(-3, 3, 300, dtype=torch.float64)
+Y = torch.sin(2 * X) + 0.3 * X**2
+
+
+@pytest.mark.parametrize("unit", ["relu", "sigmoid"])
+def test_more_units_fit_better(unit):
+    errors = [fit_hidden_units(X, Y, n, unit).rmse for n in (1, 3, 10, 30)]
+    assert errors == sorted(errors, reverse=True) and errors[-1] < 0.01
+
+
+def test_relu_fit_is_piecewise_linear_with_kinks_at_the_knots():
+    fit = fit_hidden_units(X, Y, 6, "relu")
+    second_difference = fit.prediction[2:] - 2 * fit.prediction[1:-1] + fit.prediction[:-2]
+    bends = (second_difference.abs() > 1e-9).nonzero().flatten() + 1
+    assert len(bends) <= 2 * 5  # each interior knot bends between two grid points
+    torch.testing.assert_close(fit.pieces.sum(0) + fit.bias, fit.prediction)
+
+
+def test_the_fit_is_least_squares_over_the_hidden_layer():
+    fit = fit_hidden_units(X, Y, 4, "sigmoid")
+    design = torch.cat([hidden_units(X, fit.knots, "sigmoid").T, torch.ones(300, 1, dtype=torch.float64)], 1)
+    residual = Y - fit.prediction
+    torch.testing.assert_close(design.T @ residual, torch.zeros(5, dtype=torch.float64), rtol=0, atol=1e-8)
+    assert fit.rmse == pytest.approx(math.sqrt(torch.mean(residual**2).item()))
+
+
+def test_approximation_refuses_bad_input():
+    with pytest.raises(ValueError, match="x and y must be 1-D of the same length"):
+        fit_hidden_units(X, Y[:-1], 3)
+    with pytest.raises(ValueError, match="n_units must be below the number of points"):
+        fit_hidden_units(X[:3], Y[:3], 3)
+    with pytest.raises(ValueError, match="unit must be one of 'relu', 'sigmoid'; got 'tanh'"):
+        fit_hidden_units(X, Y, 3, "tanh")

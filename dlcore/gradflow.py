@@ -50,8 +50,9 @@ class DeepMLP(nn.Module):
     Hidden layer :math:`l` computes :math:`h_l = f(W_l h_{l-1} + b_l)`; with
     ``residual=True`` it computes :math:`h_l = h_{l-1} + \tfrac{1}{\sqrt{L}} f(W_l h_{l-1} + b_l)`,
     Eq. (eq-residual): the identity path lets the gradient skip the branch, and the
-    :math:`1/\sqrt{L}` keeps :math:`L` added branches from growing the signal
-    :math:`\sqrt{2}`-fold per layer (GPT-2 scales its residual branches the same way).
+    :math:`1/\sqrt{L}` keeps the variance that :math:`L` zero-mean branches add bounded
+    (GPT-2 scales its residual branches the same way). ReLU branches are not zero-mean,
+    so with them the signal still grows slowly with depth.
     """
 
     def __init__(self, depth: int, width: int, *, activation: str = "relu", init_name: str = "he",

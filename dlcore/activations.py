@@ -1,16 +1,18 @@
-"""Activation functions: the nonlinearities between a network's linear layers.
+r"""Activation functions: the nonlinearities between a network's linear layers.
 
 Chapter 3 of the book; equation labels (``eq-...``) refer to that chapter.
 
 Every function takes a floating-point tensor (any device, any shape) and is written
-with elementary torch operations only, so that autograd derives its gradient from
-the formula shown in the book; the tests compare values *and* gradients with
-``torch.nn.functional`` in float64, from 0 out to ±1e4. Two habits keep that range
-free of overflow:
+with elementary torch operations only. Sigmoid and tanh carry their derivative
+explicitly, as :class:`torch.autograd.Function` s whose ``backward`` is the book's
+formula (:math:`\sigma(1 - \sigma)`, :math:`1 - \tanh^2`), which is also how torch
+computes it; everything else lets autograd differentiate the formula. The tests
+compare values *and* gradients with ``torch.nn.functional`` in float64, from 0 out to
+±1e4. Two habits keep that range free of overflow:
 
-* an exponential is only ever taken of a number ≤ 0 (split at 0 with ``clamp``, so
-  that the branch ``torch.where`` discards is finite too and its zero gradient does
-  not turn into ``0 · inf = NaN``);
+* an exponential is only ever taken of a number ≤ 0 (via ``-|x|``, or split at 0 with
+  ``clamp`` so that the branch ``torch.where`` discards is finite too and its zero
+  gradient does not turn into ``0 · inf = NaN``);
 * ``softmax`` and ``log_softmax`` subtract the maximum first (Eq. (eq-softmax-shift)).
 
 NaN in gives NaN out, as in torch. Not a tensor, or an integer tensor, is a
@@ -27,6 +29,8 @@ from torch import nn
 from ._validation import as_dim, as_float_tensor, as_scalar
 
 __all__ = [
+    "SigmoidFunction",
+    "TanhFunction",
     "sigmoid",
     "tanh",
     "relu",
@@ -44,38 +48,57 @@ __all__ = [
 ]
 
 
-def sigmoid(x: torch.Tensor) -> torch.Tensor:
-    r"""The logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`, Eq. (eq-sigmoid).
+class SigmoidFunction(torch.autograd.Function):
+    r""":math:`\sigma(x) = 1 / (1 + e^{-x})` and its derivative :math:`\sigma(1 - \sigma)`, Eq. (eq-sigmoid)."""
 
-    Evaluated as :math:`e^{x} / (1 + e^{x})` for negative ``x``, so that no exponent
-    is positive: :math:`e^{10^4}` would overflow to ``inf``.
-    """
-    x = as_float_tensor(x, "x")
-    for_positive = 1 / (1 + torch.exp(-x.clamp(min=0)))
-    e = torch.exp(x.clamp(max=0))
-    for_negative = e / (1 + e)
-    return torch.where(x >= 0, for_positive, for_negative)
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        # With e = exp(-|x|) <= 1 nothing overflows: sigma(x) = 1/(1 + e) for x >= 0,
+        # and e^x / (1 + e^x) = e/(1 + e) for x < 0 (e^{10^4} would be inf).
+        e = torch.exp(-x.abs())
+        r = 1 / (1 + e)
+        y = torch.where(x >= 0, r, e * r)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor) -> torch.Tensor:
+        (y,) = ctx.saved_tensors
+        return grad_output * y * (1 - y)
+
+
+class TanhFunction(torch.autograd.Function):
+    r""":math:`\tanh x` and its derivative :math:`1 - \tanh^2 x`, Eq. (eq-tanh)."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        # tanh|x| = (1 - e^{-2|x|}) / (1 + e^{-2|x|}); expm1 keeps the numerator
+        # accurate near 0, where 1 - e^{-2|x|} would cancel. tanh is odd: copy x's sign.
+        m = torch.expm1(-2 * x.abs())
+        y = torch.copysign(-m / (2 + m), x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor) -> torch.Tensor:
+        (y,) = ctx.saved_tensors
+        return grad_output * (1 - y * y)
+
+
+def sigmoid(x: torch.Tensor) -> torch.Tensor:
+    r"""The logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`, Eq. (eq-sigmoid); see :class:`SigmoidFunction`."""
+    return SigmoidFunction.apply(as_float_tensor(x, "x"))
 
 
 def tanh(x: torch.Tensor) -> torch.Tensor:
-    r"""The hyperbolic tangent :math:`(e^{x} - e^{-x}) / (e^{x} + e^{-x}) = 2\sigma(2x) - 1`, Eq. (eq-tanh).
-
-    For :math:`a = |x|` it is :math:`(1 - e^{-2a}) / (1 + e^{-2a})`; ``expm1`` keeps the
-    numerator accurate near 0, where :math:`1 - e^{-2a}` would cancel.
-    """
-    x = as_float_tensor(x, "x")
-
-    def odd_half(a):  # tanh(a) for a >= 0
-        m = torch.expm1(-2 * a)
-        return -m / (2 + m)
-
-    return torch.where(x >= 0, odd_half(x.clamp(min=0)), -odd_half((-x).clamp(min=0)))
+    r"""The hyperbolic tangent :math:`(e^{x} - e^{-x}) / (e^{x} + e^{-x}) = 2\sigma(2x) - 1`, Eq. (eq-tanh); see :class:`TanhFunction`."""
+    return TanhFunction.apply(as_float_tensor(x, "x"))
 
 
 def relu(x: torch.Tensor) -> torch.Tensor:
     r""":math:`\max(0, x)`, Eq. (eq-relu). Its gradient at exactly 0 is taken as 0, as torch does."""
     x = as_float_tensor(x, "x")
-    return torch.where(x <= 0, torch.zeros_like(x), x)  # written so that NaN stays NaN
+    return torch.where(x <= 0, 0.0, x)  # written so that NaN stays NaN
 
 
 def leaky_relu(x: torch.Tensor, negative_slope: float = 0.01) -> torch.Tensor:

@@ -60,7 +60,8 @@ def fit_hidden_units(x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str =
         knots = (torch.arange(n_units, dtype=x.dtype) + 0.5) / n_units * (high - low) + low
     features = hidden_units(x, knots, unit)
     design = torch.cat([features.T, torch.ones_like(x)[:, None]], dim=1)
-    solution = torch.linalg.lstsq(design, y[:, None], driver="gelsd").solution.squeeze(1)
+    driver = "gelsd" if design.device.type == "cpu" else None  # CUDA has only "gels"
+    solution = torch.linalg.lstsq(design, y[:, None], driver=driver).solution.squeeze(1)
     pieces = solution[:-1, None] * features
     prediction = pieces.sum(0) + solution[-1]
     rmse = torch.sqrt(torch.mean((prediction - y) ** 2)).item()

@@ -55,9 +55,9 @@ def fit_hidden_units(x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str =
         raise ValueError(f"n_units must be below the number of points ({x.numel()}), got {n_units}")
     low, high = x.min(), x.max()
     if unit == "relu":  # the first hinge sits at the left end: it is the straight-line term
-        knots = torch.linspace(0, 1, n_units + 1, dtype=x.dtype)[:-1] * (high - low) + low
+        knots = torch.linspace(0, 1, n_units + 1, dtype=x.dtype, device=x.device)[:-1] * (high - low) + low
     else:
-        knots = (torch.arange(n_units, dtype=x.dtype) + 0.5) / n_units * (high - low) + low
+        knots = (torch.arange(n_units, dtype=x.dtype, device=x.device) + 0.5) / n_units * (high - low) + low
     features = hidden_units(x, knots, unit)
     design = torch.cat([features.T, torch.ones_like(x)[:, None]], dim=1)
     driver = "gelsd" if design.device.type == "cpu" else None  # CUDA has only "gels"

@@ -56,7 +56,8 @@ class DeepMLP(nn.Module):
     """
 
     def __init__(self, depth: int, width: int, *, activation: str = "relu", init_name: str = "he",
-                 residual: bool = False, in_features: int | None = None, out_features: int = 1):
+                 residual: bool = False, in_features: int | None = None, out_features: int = 1,
+                 device: torch.device | str | None = None, dtype: torch.dtype | None = None):
         super().__init__()
         depth = as_count(depth, "depth", minimum=1)
         width = as_count(width, "width", minimum=1)
@@ -69,8 +70,9 @@ class DeepMLP(nn.Module):
         self.residual = bool(residual)
         self.activation = ACTIVATIONS[activation]
         sizes = [in_features] + [width] * depth
-        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
-        self.readout = nn.Linear(width, out_features)
+        where = {"device": device, "dtype": dtype}  # built in place: drawing 10^9 weights on a CPU is slow
+        self.hidden = nn.ModuleList(nn.Linear(a, b, **where) for a, b in zip(sizes[:-1], sizes[1:]))
+        self.readout = nn.Linear(width, out_features, **where)
         with torch.no_grad():
             for layer in self.hidden:
                 INITS[init_name](layer.weight, activation)
@@ -114,11 +116,14 @@ def gradient_flow(depth: int = 30, width: int = 64, *, activation: str = "relu",
                   residual: bool = False, batch: int = 256, seed: int = 0,
                   device: torch.device | str = "cpu", dtype: torch.dtype = torch.float32) -> Flow:
     """Build a :class:`DeepMLP` with ``seed`` on ``device`` and measure its flow on a
-    standard-normal batch regressed onto standard-normal targets."""
+    standard-normal batch regressed onto standard-normal targets.
+
+    The batch is drawn on the CPU, so it is the same on every device; the weights are
+    drawn on ``device`` by its own generator, so they differ between devices."""
     generator = torch.Generator().manual_seed(as_count(seed, "seed"))
     batch = as_count(batch, "batch", minimum=2)
     x = torch.randn(batch, as_count(width, "width", minimum=1), generator=generator, dtype=dtype)
     y = torch.randn(batch, 1, generator=generator, dtype=dtype)
     torch.manual_seed(seed)
-    model = DeepMLP(depth, width, activation=activation, init_name=init_name, residual=residual).to(device, dtype)
+    model = DeepMLP(depth, width, activation=activation, init_name=init_name, residual=residual, device=device, dtype=dtype)
     return measure_flow(model, x.to(device), y.to(device))

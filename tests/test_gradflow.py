@@ -118,3 +118,8 @@ def test_approximation_refuses_bad_input():
         fit_hidden_units(X[:3], Y[:3], 3)
     with pytest.raises(ValueError, match="unit must be one of 'relu', 'sigmoid'; got 'tanh'"):
         fit_hidden_units(X, Y, 3, "tanh")
+
+
+def test_deep_mlp_is_built_with_the_requested_dtype():
+    model = gradflow.DeepMLP(2, 4, dtype=torch.float64)
+    assert all(p.dtype == torch.float64 for p in model.parameters())

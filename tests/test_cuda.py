@@ -1,0 +1,89 @@
+"""dlcore on a CUDA device against torch on the same device (skipped where there is none).
+
+CI has no GPU; these run wherever one is lent (`python -m pytest tests/test_cuda.py`),
+and prove that the code paths that take a ``device`` work there too.
+"""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from sklearn import metrics as sk
+
+from dlcore import activations, gradflow, init, metrics
+from dlcore.approximation import fit_hidden_units
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+CUDA = torch.device("cuda")
+TIGHT = dict(rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("name,ours,theirs", [
+    ("sigmoid", activations.sigmoid, torch.sigmoid), ("tanh", activations.tanh, torch.tanh),
+    ("relu", activations.relu, F.relu), ("elu", activations.elu, F.elu), ("gelu", activations.gelu, F.gelu),
+    ("gelu_tanh", lambda x: activations.gelu(x, approximate="tanh"), lambda x: F.gelu(x, approximate="tanh")),
+    ("silu", activations.silu, F.silu), ("softmax", activations.softmax, lambda x: F.softmax(x, -1)),
+    ("log_softmax", activations.log_softmax, lambda x: F.log_softmax(x, -1)), ("glu", activations.glu, F.glu),
+])
+def test_activations_on_cuda_equal_torchs_values_and_gradients(name, ours, theirs):
+    x = torch.cat([torch.linspace(-60, 60, 1200, dtype=torch.float64), torch.tensor([1e4, -1e4, 0.0, 1e-12])]).to(CUDA)
+    results = []
+    for fn in (ours, theirs):
+        x_ = x.clone().requires_grad_(True)
+        y = fn(x_)
+        y.backward(torch.linspace(-1, 1, y.numel(), dtype=y.dtype, device=CUDA).reshape(y.shape))
+        results.append((y.detach(), x_.grad))
+    (y, g), (y_ref, g_ref) = results
+    assert y.device.type == "cuda" and torch.isfinite(y).all() and torch.isfinite(g).all()
+    torch.testing.assert_close(y, y_ref, **TIGHT)
+    torch.testing.assert_close(g, g_ref, **TIGHT)
+
+
+def test_swiglu_runs_on_cuda_in_bfloat16():
+    block = activations.SwiGLU(64, 172).to(CUDA, torch.bfloat16)
+    x = torch.randn(8, 64, device=CUDA, dtype=torch.bfloat16)
+    expected = block.down_proj(F.silu(block.gate_proj(x)) * block.up_proj(x))
+    out = block(x)
+    assert out.dtype == torch.bfloat16 and out.device.type == "cuda"
+    torch.testing.assert_close(out, expected, rtol=2e-2, atol=1e-2)  # bf16 keeps 8 bits: roundings differ
+
+
+@pytest.mark.parametrize("name", ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"])
+def test_init_on_cuda_draws_what_torch_draws(name):
+    ours, theirs = torch.empty(256, 128, device=CUDA), torch.empty(256, 128, device=CUDA)
+    getattr(init, name)(ours, generator=torch.Generator(device=CUDA).manual_seed(5))
+    getattr(torch.nn.init, name)(theirs, generator=torch.Generator(device=CUDA).manual_seed(5))
+    assert torch.equal(ours, theirs)
+
+
+def test_measure_flow_on_cuda_matches_the_cpu_in_float64():
+    torch.manual_seed(2)
+    model = gradflow.DeepMLP(20, 32, activation="tanh", init_name="xavier", dtype=torch.float64)
+    x, y = torch.randn(64, 32, dtype=torch.float64), torch.randn(64, 1, dtype=torch.float64)
+    on_cpu = gradflow.measure_flow(model, x, y)
+    on_gpu = gradflow.measure_flow(model.to(CUDA), x.to(CUDA), y.to(CUDA))
+    torch.testing.assert_close(on_gpu.grad_norms, on_cpu.grad_norms, rtol=1e-9, atol=1e-12)
+
+
+def test_gradient_flow_builds_on_the_device_and_shows_the_same_regimes():
+    model = gradflow.DeepMLP(3, 8, device=CUDA)
+    assert all(p.device.type == "cuda" for p in model.parameters())
+    healthy = gradflow.gradient_flow(30, 64, activation="relu", init_name="he", device=CUDA)
+    vanishing = gradflow.gradient_flow(30, 64, activation="sigmoid", init_name="xavier", device=CUDA)
+    assert 0.1 < healthy.grad_norms[0] / healthy.grad_norms[-1] < 10
+    assert vanishing.grad_norms[0] < 1e-10 * vanishing.grad_norms[-1]
+
+
+def test_hidden_unit_fit_on_cuda():
+    x = torch.linspace(-3, 3, 200, dtype=torch.float64)
+    y = torch.sin(2 * x)
+    on_gpu = fit_hidden_units(x.to(CUDA), y.to(CUDA), 12)
+    assert on_gpu.rmse == pytest.approx(fit_hidden_units(x, y, 12).rmse, rel=1e-6)
+
+
+def test_roc_auc_ranks_on_cuda_equals_sklearn_with_ties():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 100_000)
+    scores = np.round(rng.normal(size=labels.size) + labels, 2)
+    ours = metrics.roc_auc_ranks(torch.from_numpy(labels).to(CUDA), torch.from_numpy(scores).to(CUDA))
+    assert ours == pytest.approx(sk.roc_auc_score(labels, scores), abs=1e-12)

@@ -92,3 +92,17 @@ def test_no_todo_in_the_book():
 def test_package_metadata_points_at_the_same_repository():
     text = (ROOT / "pyproject.toml").read_text()
     assert f'Source = "{REPO_URL}"' in text
+
+
+def test_every_equation_a_docstring_cites_is_labelled_in_a_chapter():
+    labels = set()
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "markdown":
+                labels |= set(re.findall(r"\$\$ \((eq-[a-z0-9-]+)\)", "".join(cell["source"])))
+    cited = {}
+    for module in sorted((ROOT / "dlcore").rglob("*.py")):
+        for label in re.findall(r"\((eq-[a-z0-9-]+)\)", module.read_text()):
+            cited.setdefault(label, module.relative_to(ROOT).as_posix())
+    missing = {label: where for label, where in cited.items() if label not in labels}
+    assert not missing, f"cited but labelled in no chapter: {missing}"

@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 
 from ._validation import as_count, as_probabilities
 
-__all__ = ["Split", "breast_cancer", "digits", "diabetes", "long_tail"]
+__all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail"]
 
 
 class Split(NamedTuple):
@@ -88,6 +88,25 @@ def diabetes(*, test_size: float = 0.5, seed: int = 0) -> Split:
     """Disease progression one year on (a number, 25–346) from 10 baseline measurements of 442 patients."""
     bunch = datasets.load_diabetes(scaled=False)
     return _split(bunch.data, bunch.target, bunch.feature_names, ("progression",), test_size, seed, stratify=False)
+
+
+def imbalanced(n_samples: int = 20_000, *, positive_fraction: float = 0.01, n_features: int = 20,
+               class_sep: float = 1.0, test_size: float = 0.5, seed: int = 0) -> Split:
+    """A synthetic binary problem with rare positives (label 1), from
+    :func:`sklearn.datasets.make_classification`: Gaussian clusters per class, half of
+    the features informative, no label noise."""
+    n_samples = as_count(n_samples, "n_samples", minimum=4)
+    n_features = as_count(n_features, "n_features", minimum=2)
+    fraction = float(as_probabilities(positive_fraction, "positive_fraction"))
+    if not 0 < fraction < 1:
+        raise ValueError(f"positive_fraction must lie strictly between 0 and 1, got {fraction}")
+    if round(n_samples * fraction * min(test_size, 1 - test_size)) < 1:
+        raise ValueError(f"n_samples={n_samples} at positive_fraction={fraction} leaves a split without positives")
+    X, y = datasets.make_classification(
+        n_samples=n_samples, n_features=n_features, n_informative=max(2, n_features // 2),
+        n_redundant=0, weights=[1 - fraction], flip_y=0.0, class_sep=class_sep, random_state=as_count(seed, "seed"),
+    )
+    return _split(X, y, [f"x{i}" for i in range(n_features)], ("negative", "positive"), test_size, seed)
 
 
 def long_tail(labels, tail_ratio: float, *, seed: int = 0) -> np.ndarray:

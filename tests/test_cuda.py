@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from sklearn import metrics as sk
 
-from dlcore import activations, gradflow, init, metrics
+from dlcore import activations, gradflow, init, losses, metrics
 from dlcore.approximation import fit_hidden_units
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -87,3 +87,32 @@ def test_roc_auc_ranks_on_cuda_equals_sklearn_with_ties():
     scores = np.round(rng.normal(size=labels.size) + labels, 2)
     ours = metrics.roc_auc_ranks(torch.from_numpy(labels).to(CUDA), torch.from_numpy(scores).to(CUDA))
     assert ours == pytest.approx(sk.roc_auc_score(labels, scores), abs=1e-12)
+
+
+@pytest.mark.parametrize("name,ours,theirs", [
+    ("bce_with_logits", lambda x, y: losses.bce_with_logits(x, y, pos_weight=3.0),
+     lambda x, y: F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.tensor(3.0, dtype=x.dtype, device=x.device))),
+    ("focal gamma 0", lambda x, y: losses.focal_loss(x, y, gamma=0.0), F.binary_cross_entropy_with_logits),
+    ("huber", lambda x, y: losses.huber(x, y, 0.5), lambda x, y: F.huber_loss(x, y, delta=0.5)),
+])
+def test_binary_losses_on_cuda_equal_torchs(name, ours, theirs):
+    generator = torch.Generator().manual_seed(0)
+    x = torch.cat([torch.randn(100, generator=generator, dtype=torch.float64) * 5, torch.tensor([1e4, -1e4])]).to(CUDA)
+    y = torch.cat([torch.randint(0, 2, (100,), generator=generator).double(), torch.tensor([0.0, 1.0])]).to(CUDA)
+    results = []
+    for fn in (ours, theirs):
+        x_ = x.clone().requires_grad_(True)
+        value = fn(x_, y)
+        value.backward()
+        results.append((value.detach(), x_.grad))
+    torch.testing.assert_close(results[0][0], results[1][0], **TIGHT)
+    torch.testing.assert_close(results[0][1], results[1][1], **TIGHT)
+
+
+def test_cross_entropy_on_cuda_equals_torchs_with_smoothing_and_weights():
+    generator = torch.Generator().manual_seed(1)
+    logits = (torch.randn(64, 10, generator=generator, dtype=torch.float64) * 8).to(CUDA)
+    target = torch.randint(0, 10, (64,), generator=generator).to(CUDA)
+    weight = torch.rand(10, generator=generator, dtype=torch.float64).to(CUDA)
+    ours = losses.cross_entropy(logits, target, weight=weight, label_smoothing=0.1)
+    torch.testing.assert_close(ours, F.cross_entropy(logits, target, weight=weight, label_smoothing=0.1), **TIGHT)

@@ -65,3 +65,14 @@ def test_diabetes_is_a_regression_split():
 def test_bad_split_arguments(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         data.breast_cancer(**kwargs)
+
+
+def test_imbalanced_has_the_asked_share_of_positives_in_both_splits():
+    split = data.imbalanced(4000, positive_fraction=0.02, n_features=6, seed=1)
+    assert split.X_train.shape == (2000, 6) and split.y_train.dtype == torch.int64
+    assert split.y_train.float().mean().item() == pytest.approx(0.02, abs=0.002)
+    assert split.y_test.float().mean().item() == pytest.approx(0.02, abs=0.002)
+    with pytest.raises(ValueError, match="positive_fraction must lie strictly between 0 and 1"):
+        data.imbalanced(100, positive_fraction=0.0)
+    with pytest.raises(ValueError, match="leaves a split without positives"):
+        data.imbalanced(100, positive_fraction=0.001)

@@ -1,0 +1,168 @@
+"""Chapter 4's pictures: robust regression, the focal loss, and cross-entropy between two distributions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from .. import losses
+from ..robust import fit_line
+from . import PALETTE, Explorer, slider
+
+__all__ = [
+    "draw_robust",
+    "robust_explorer",
+    "loss_shares",
+    "draw_focal",
+    "focal_explorer",
+    "binned_normal",
+    "information",
+    "draw_information",
+    "information_explorer",
+]
+
+LOSS_COLOURS = {"mse": PALETTE["blue"], "mae": PALETTE["orange"], "huber": PALETTE["green"]}
+
+
+def draw_robust(figure: Figure, x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float, delta: float) -> str:
+    """Loss vs residual (left); the data with ``y[outlier]`` moved by ``shift`` and the line each loss fits (right)."""
+    y = y.clone().double()
+    y[outlier] += shift
+    curve_ax, fit_ax = figure.subplots(1, 2)
+    r = torch.linspace(-4, 4, 401, dtype=torch.float64)
+    zero = torch.zeros_like(r)
+    curves = {"mse": losses.mse(r, zero, "none"), "mae": losses.mae(r, zero, "none"), "huber": losses.huber(r, zero, delta, "none")}
+    for name, values in curves.items():
+        curve_ax.plot(r, values, color=LOSS_COLOURS[name], lw=2, label=f"huber (δ = {delta:.1f})" if name == "huber" else name)
+    curve_ax.axvspan(-delta, delta, color=PALETTE["grey"], alpha=0.2, lw=0)
+    curve_ax.set(xlabel="residual r = ŷ − y", ylabel="loss", ylim=(-0.2, 6), title="loss of one residual (shaded: |r| ≤ δ)")
+    curve_ax.legend(loc="upper center")
+    fit_ax.scatter(x, y, s=16, color=PALETTE["black"], zorder=3)
+    fit_ax.scatter(x[outlier], y[outlier], s=70, facecolors="none", edgecolors=PALETTE["vermillion"], lw=2, zorder=4, label="the outlier")
+    grid = torch.linspace(x.min().item(), x.max().item(), 2, dtype=torch.float64)
+    slopes = {}
+    for name in ("mse", "mae", "huber"):
+        line = fit_line(x, y, name, delta=delta)
+        slopes[name] = line.slope
+        fit_ax.plot(grid, line.slope * grid + line.intercept, color=LOSS_COLOURS[name], lw=2, label=f"{name}: slope {line.slope:.2f}")
+    fit_ax.set(xlabel="x", ylabel="y", title="the line each loss fits")
+    fit_ax.legend(loc="upper left", fontsize=9)
+    return (f"outlier moved by {shift:+.0f} &nbsp;·&nbsp; fitted slopes: <b>MSE {slopes['mse']:.3f}</b>, "
+            f"MAE {slopes['mae']:.3f}, Huber (δ = {delta:.1f}) {slopes['huber']:.3f}")
+
+
+def robust_explorer(x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float = 30.0, delta: float = 1.0) -> Explorer:
+    """A δ slider and an outlier slider → the three losses' curves and fitted lines."""
+    controls = {
+        "shift": slider("move the outlier by", shift, -40.0, 60.0, 1.0, readout_format=".0f"),
+        "delta": slider("Huber's δ", delta, 0.1, 5.0, 0.1, readout_format=".1f"),
+    }
+
+    def draw(figure: Figure, shift: float, delta: float) -> str:
+        return draw_robust(figure, x, y, outlier, shift, delta)
+
+    return Explorer(controls, draw, figsize=(9.0, 3.6))
+
+
+def loss_shares(logits: torch.Tensor, targets: torch.Tensor, gamma: float, easy: float = 0.5) -> dict[str, float]:
+    """Share of the summed focal loss carried by easy (``p_t > easy``) and hard examples of each class."""
+    per_example = losses.focal_loss(logits, targets, gamma=gamma, reduction="none")
+    p = torch.sigmoid(logits)
+    p_true = torch.where(targets == 1, p, 1 - p)
+    total = per_example.sum()
+    groups = {
+        "easy negatives": (targets == 0) & (p_true > easy),
+        "hard negatives": (targets == 0) & (p_true <= easy),
+        "easy positives": (targets == 1) & (p_true > easy),
+        "hard positives": (targets == 1) & (p_true <= easy),
+    }
+    return {name: (per_example[mask].sum() / total).item() for name, mask in groups.items()}
+
+
+def draw_focal(figure: Figure, logits: torch.Tensor, targets: torch.Tensor, gamma: float) -> str:
+    """Focal loss against p_t for several γ (left); who carries the loss on the data (right)."""
+    curve_ax, share_ax = figure.subplots(1, 2)
+    p_t = torch.linspace(0.005, 1, 400, dtype=torch.float64)
+    logit = torch.log(p_t) - torch.log1p(-p_t.clamp(max=1 - 1e-12))
+    ones = torch.ones_like(p_t)
+    for g, colour, width in [(0.0, PALETTE["grey"], 1.5), (1.0, PALETTE["sky"], 1), (5.0, PALETTE["purple"], 1)]:
+        curve_ax.plot(p_t, losses.focal_loss(logit, ones, gamma=g, reduction="none"), color=colour, lw=width, label=f"γ = {g:g}" + (" (BCE)" if g == 0 else ""))
+    curve_ax.plot(p_t, losses.focal_loss(logit, ones, gamma=gamma, reduction="none"), color=PALETTE["vermillion"], lw=2.5, label=f"γ = {gamma:.1f}")
+    curve_ax.axvspan(0.5, 1, color=PALETTE["grey"], alpha=0.15, lw=0)
+    curve_ax.set(xlabel="p_t, the probability of the true class", ylabel="loss", ylim=(0, 5), title="focal loss (shaded: well classified)")
+    curve_ax.legend(loc="upper right")
+    shares = loss_shares(logits, targets, gamma)
+    base = loss_shares(logits, targets, 0.0)
+    names = list(shares)
+    positions = np.arange(len(names))
+    share_ax.barh(positions + 0.2, [base[n] for n in names], height=0.4, color=PALETTE["grey"], label="BCE (γ = 0)")
+    share_ax.barh(positions - 0.2, [shares[n] for n in names], height=0.4, color=PALETTE["vermillion"], label=f"focal, γ = {gamma:.1f}")
+    share_ax.set_yticks(positions, names)
+    share_ax.invert_yaxis()
+    share_ax.set(xlim=(0, 1), xlabel="share of the total loss", title=f"{int(targets.sum())} positives, {int((targets == 0).sum())} negatives")
+    share_ax.legend(loc="lower right")
+    easy_share = shares["easy negatives"] + shares["easy positives"]
+    easy_base = base["easy negatives"] + base["easy positives"]
+    return (f"γ = {gamma:.1f}: <b>easy examples (p_t > 0.5) carry {easy_share:.1%} of the loss</b> "
+            f"(BCE: {easy_base:.1%}) &nbsp;·&nbsp; positives carry {shares['easy positives'] + shares['hard positives']:.1%}")
+
+
+def focal_explorer(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0) -> Explorer:
+    """A γ slider → the focal loss curves and the share of the loss easy examples carry."""
+    controls = {"gamma": slider("focusing parameter γ", gamma, 0.0, 5.0, 0.1, readout_format=".1f")}
+
+    def draw(figure: Figure, gamma: float) -> str:
+        return draw_focal(figure, logits, targets, gamma)
+
+    return Explorer(controls, draw, figsize=(9.0, 3.6))
+
+
+def binned_normal(mean: float, std: float, bins: int = 12) -> torch.Tensor:
+    """A normal distribution's mass over ``bins`` unit-wide bins centred on 0 … bins − 1, renormalised."""
+    edges = torch.arange(bins + 1, dtype=torch.float64) - 0.5
+    cdf = 0.5 * torch.erfc(-(edges - mean) / (std * math.sqrt(2)))
+    mass = (cdf[1:] - cdf[:-1]).clamp(min=1e-300)
+    return mass / mass.sum()
+
+
+def information(p: torch.Tensor, q: torch.Tensor) -> dict[str, float]:
+    """H(P), H(P, Q) and both KL divergences, in nats."""
+    h_p = losses.entropy(p).item()
+    kl_pq = losses.kl_divergence(p, q).item()
+    return {"H(P)": h_p, "H(P, Q)": h_p + kl_pq, "KL(P‖Q)": kl_pq, "KL(Q‖P)": losses.kl_divergence(q, p).item()}
+
+
+def draw_information(figure: Figure, mean_p: float, std_p: float, mean_q: float, std_q: float) -> str:
+    """The two distributions (left) and their entropy, cross-entropy and KL divergences (right)."""
+    p, q = binned_normal(mean_p, std_p), binned_normal(mean_q, std_q)
+    dist_ax, bar_ax = figure.subplots(1, 2, width_ratios=[1.4, 1])
+    bins = np.arange(len(p))
+    dist_ax.bar(bins - 0.2, p.numpy(), width=0.4, color=PALETTE["blue"], label="P (the truth)")
+    dist_ax.bar(bins + 0.2, q.numpy(), width=0.4, color=PALETTE["orange"], label="Q (the model)")
+    dist_ax.set(xlabel="outcome", ylabel="probability", title="two distributions")
+    dist_ax.legend(loc="upper right")
+    values = information(p, q)
+    colours = [PALETTE["blue"], PALETTE["purple"], PALETTE["green"], PALETTE["vermillion"]]
+    bar_ax.bar(list(values), list(values.values()), color=colours)
+    bar_ax.set(ylabel="nats", title="H(P, Q) = H(P) + KL(P‖Q)")
+    bar_ax.tick_params(axis="x", labelsize=9)
+    return (f"H(P) = {values['H(P)']:.3f} &nbsp;·&nbsp; H(P, Q) = {values['H(P, Q)']:.3f} &nbsp;·&nbsp; "
+            f"<b>KL(P‖Q) = {values['KL(P‖Q)']:.3f}</b> &nbsp;·&nbsp; <b>KL(Q‖P) = {values['KL(Q‖P)']:.3f}</b> (nats)")
+
+
+def information_explorer(mean_p: float = 4.0, std_p: float = 1.0, mean_q: float = 6.0, std_q: float = 2.0) -> Explorer:
+    """Sliders for two binned normals P and Q → entropy, cross-entropy and KL both ways."""
+    controls = {
+        "mean_p": slider("mean of P", mean_p, 0.0, 11.0, 0.1, readout_format=".1f"),
+        "std_p": slider("std of P", std_p, 0.3, 4.0, 0.1, readout_format=".1f"),
+        "mean_q": slider("mean of Q", mean_q, 0.0, 11.0, 0.1, readout_format=".1f"),
+        "std_q": slider("std of Q", std_q, 0.3, 4.0, 0.1, readout_format=".1f"),
+    }
+
+    def draw(figure: Figure, **values) -> str:
+        return draw_information(figure, **values)
+
+    return Explorer(controls, draw, figsize=(9.0, 3.4))

@@ -104,7 +104,8 @@ def imbalanced(n_samples: int = 20_000, *, positive_fraction: float = 0.01, n_fe
         raise ValueError(f"n_samples={n_samples} at positive_fraction={fraction} leaves a split without positives")
     X, y = datasets.make_classification(
         n_samples=n_samples, n_features=n_features, n_informative=max(2, n_features // 2),
-        n_redundant=0, weights=[1 - fraction], flip_y=0.0, class_sep=class_sep, random_state=as_count(seed, "seed"),
+        n_redundant=0, n_clusters_per_class=1, weights=[1 - fraction], flip_y=0.0, class_sep=class_sep,
+        random_state=as_count(seed, "seed"),
     )
     return _split(X, y, [f"x{i}" for i in range(n_features)], ("negative", "positive"), test_size, seed)
 

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from sklearn import metrics as sk
 
 import dlcore
-from dlcore import bayes, gradflow, metrics, utils
+from dlcore import activations, bayes, data, gradflow, init, losses, metrics, utils
 
 START = re.compile(r"\{solution-start\}\s+ex-[a-z-]+-gpu")
 
@@ -49,8 +49,9 @@ def main(paths: list[str]) -> None:
     for path in map(Path, paths):
         cells = gpu_cells(path)
         print(f"\n=== {path.name}: {len(cells)} cell(s)")
-        namespace = dict(math=math, time=time, np=np, torch=torch, F=F, sk=sk, dlcore=dlcore, bayes=bayes,
-                         metrics=metrics, gradflow=gradflow, DEVICE=device, show=lambda obj: None)
+        namespace = dict(math=math, time=time, np=np, torch=torch, F=F, sk=sk, dlcore=dlcore, activations=activations,
+                         bayes=bayes, data=data, gradflow=gradflow, init=init, losses=losses, metrics=metrics,
+                         DEVICE=device, show=lambda obj: None)
         start = time.perf_counter()
         for source in cells:
             exec(compile(source, str(path), "exec"), namespace)

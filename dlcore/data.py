@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 
 from ._validation import as_count, as_probabilities
 
-__all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail"]
+__all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail", "CLUSTER_SHAPES", "cluster_shapes"]
 
 
 class Split(NamedTuple):
@@ -125,3 +125,35 @@ def long_tail(labels, tail_ratio: float, *, seed: int = 0) -> np.ndarray:
         share = tail_ratio ** (rank / max(1, classes.size - 1))
         keep.append(rng.choice(members, size=max(1, round(share * members.size)), replace=False))
     return np.sort(np.concatenate(keep))
+
+
+#: The point clouds of chapter 8, from the scikit-learn gallery's "k-means assumptions".
+CLUSTER_SHAPES = ("blobs", "anisotropic", "unequal variance", "unequal sizes", "unequal scales", "moons")
+
+
+def cluster_shapes(kind: str = "blobs", n_samples: int = 600, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """2-D points (float64) and their true groups (int64), in one of :data:`CLUSTER_SHAPES`.
+
+    Three round blobs suit k-means; the others each break one of its assumptions:
+    sheared (anisotropic) blobs, blobs of very different spreads or sizes, a feature
+    measured in units 10 times larger, and two interleaved half-moons.
+    """
+    if kind not in CLUSTER_SHAPES:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, CLUSTER_SHAPES))}; got {kind!r}")
+    n_samples = as_count(n_samples, "n_samples", minimum=6)
+    seed = as_count(seed, "seed")
+    if kind == "moons":
+        X, y = datasets.make_moons(n_samples, noise=0.06, random_state=seed)
+    elif kind == "unequal variance":
+        X, y = datasets.make_blobs(n_samples, centers=[[-4, 0], [1, 0], [3.5, 3]], cluster_std=[2.2, 0.4, 0.6], random_state=seed)
+    elif kind == "unequal sizes":
+        sizes = [int(n_samples * 0.8), n_samples // 10, n_samples - int(n_samples * 0.8) - n_samples // 10]
+        X, y = datasets.make_blobs(sizes, centers=[[-2, 0], [2.5, 2.5], [2.5, -2.5]], cluster_std=1.2, random_state=seed)
+    elif kind == "unequal scales":  # groups apart along y; x is pure noise, in units 10 times larger
+        X, y = datasets.make_blobs(n_samples, centers=[[0, -4], [0, 0], [0, 4]], cluster_std=1.0, random_state=seed)
+        X[:, 0] *= 10
+    else:
+        X, y = datasets.make_blobs(n_samples, centers=[[-5, -2], [0, 3], [5, -1]], cluster_std=1.0, random_state=seed)
+        if kind == "anisotropic":
+            X = X @ np.array([[0.6, -0.64], [-0.41, 0.85]]) * 2.0
+    return torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.int64)

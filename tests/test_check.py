@@ -178,3 +178,37 @@ def test_cross_entropy_checker_fails_softmax_then_log(capsys):
 
 def test_cross_entropy_checker_fails_a_sum_instead_of_a_mean(capsys):
     assert not check_cross_entropy(lambda x, t: torch.nn.functional.cross_entropy(x, t, reduction="sum"))
+
+
+# ------------------------------------------------------------------ k-means++ -------
+
+from dlcore import cluster  # noqa: E402
+from dlcore.check.cluster import check_kmeans_plus_plus  # noqa: E402
+
+
+def test_kmeans_plus_plus_checker_passes_d2_sampling(capsys):
+    assert check_kmeans_plus_plus(lambda X, k, seed: cluster.kmeans_plus_plus(X, k, seed))
+    assert "D² sampling over 4000 seeds" in capsys.readouterr().out
+
+
+def test_kmeans_plus_plus_checker_fails_uniform_and_greedy_farthest_and_plain_distance(capsys):
+    def uniform(X, k, seed):
+        return X[torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:k]]
+
+    def distance_not_squared(X, k, seed):
+        generator = torch.Generator().manual_seed(seed)
+        rows = [int(torch.randint(len(X), (1,), generator=generator))]
+        d = (X - X[rows[0]]).norm(dim=1)
+        for _ in range(k - 1):
+            rows.append(int(torch.multinomial(d, 1, generator=generator)))
+            d = torch.minimum(d, (X - X[rows[-1]]).norm(dim=1))
+        return X[rows]
+
+    assert not check_kmeans_plus_plus(uniform)
+    assert not check_kmeans_plus_plus(distance_not_squared)
+    assert "not drawn by D² sampling" in capsys.readouterr().out
+
+
+def test_kmeans_plus_plus_checker_fails_centres_that_are_not_points(capsys):
+    assert not check_kmeans_plus_plus(lambda X, k, seed: X[:k] + 0.5)
+    assert "is not a point of X" in capsys.readouterr().out

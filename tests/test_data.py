@@ -76,3 +76,12 @@ def test_imbalanced_has_the_asked_share_of_positives_in_both_splits():
         data.imbalanced(100, positive_fraction=0.0)
     with pytest.raises(ValueError, match="leaves a split without positives"):
         data.imbalanced(100, positive_fraction=0.001)
+
+
+def test_cluster_shapes():
+    for kind in data.CLUSTER_SHAPES:
+        X, y = data.cluster_shapes(kind, n_samples=120, seed=2)
+        assert X.shape == (120, 2) and X.dtype == torch.float64 and y.shape == (120,)
+        assert set(y.tolist()) == set(range(int(y.max()) + 1))
+    with pytest.raises(ValueError, match="kind must be one of"):
+        data.cluster_shapes("spirals")

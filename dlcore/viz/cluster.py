@@ -1,0 +1,138 @@
+"""Chapter 8's pictures: Lloyd's iterations, choosing k, and where k-means fails."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from sklearn.metrics import adjusted_rand_score
+
+from .. import cluster, data
+from . import PALETTE, Explorer
+
+__all__ = ["plot_clusters", "draw_lloyd", "lloyd_explorer", "k_sweep", "draw_k", "k_explorer", "draw_shape", "shape_explorer"]
+
+COLOURS = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "black", "grey")]
+
+
+def plot_clusters(ax: Axes, X: torch.Tensor, labels: torch.Tensor, centers: torch.Tensor | None = None) -> None:
+    """Points coloured by label (cycling the palette), centres as black-edged crosses."""
+    X, labels = X.cpu().numpy(), labels.cpu().numpy()
+    colours = np.array(COLOURS)[labels % len(COLOURS)]
+    ax.scatter(X[:, 0], X[:, 1], s=9, c=colours, alpha=0.7, linewidths=0)
+    if centers is not None:
+        c = centers.cpu().numpy()
+        ax.scatter(c[:, 0], c[:, 1], s=160, marker="X", c=np.array(COLOURS)[np.arange(len(c)) % len(COLOURS)],
+                   edgecolors="black", linewidths=1.5, zorder=3)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.grid(False)
+
+
+def draw_lloyd(figure: Figure, X: torch.Tensor, run: cluster.KMeansResult, step: int) -> str:
+    """The assignment to the centres of iteration ``step`` (trails behind them) and the inertia curve."""
+    step = min(step, run.n_iter)
+    points_ax, inertia_ax = figure.subplots(1, 2, width_ratios=[1.3, 1])
+    centers = run.center_history[step].to(X.dtype)
+    labels, squared = cluster.assign(X, centers)
+    plot_clusters(points_ax, X, labels, centers)
+    trail = run.center_history[: step + 1].numpy()
+    for j in range(trail.shape[1]):
+        points_ax.plot(trail[:, j, 0], trail[:, j, 1], "-", color="black", lw=1, alpha=0.6)
+    points_ax.set_title(f"centres after {step} update{'s' if step != 1 else ''}")
+    history = run.history.numpy()
+    inertia_ax.plot(np.arange(len(history)), history, "o-", color=PALETTE["blue"], ms=4)
+    inertia_ax.plot(min(step, len(history) - 1), history[min(step, len(history) - 1)], "o", color=PALETTE["vermillion"], ms=9)
+    inertia_ax.set(xlabel="iteration (assignment step)", ylabel="inertia", title="inertia never increases")
+    return (f"iteration {step} of {run.n_iter}: <b>inertia {squared.sum().item():,.1f}</b> "
+            f"(final {run.inertia:,.1f})")
+
+
+def lloyd_explorer(X: torch.Tensor, k: int, init: str = "random", seed: int = 3) -> Explorer:
+    """An iteration slider (and the initialisation and seed) → the clustering at that step and the inertia curve."""
+    runs: dict[tuple[str, int], cluster.KMeansResult] = {}
+
+    def run_for(init: str, seed: int) -> cluster.KMeansResult:
+        if (init, seed) not in runs:
+            runs[init, seed] = cluster.kmeans(X, k, init=init, seed=seed, tol=0.0)
+        return runs[init, seed]
+
+    controls = {
+        "step": widgets.IntSlider(value=0, min=0, max=30, description="iteration", continuous_update=False),
+        "init": widgets.Dropdown(options=["random", "k-means++"], value=init, description="init"),
+        "seed": widgets.IntSlider(value=seed, min=0, max=20, description="seed", continuous_update=False),
+    }
+
+    def draw(figure: Figure, step: int, init: str, seed: int) -> str:
+        return draw_lloyd(figure, X, run_for(init, seed), step)
+
+    return Explorer(controls, draw, figsize=(9.0, 3.8))
+
+
+def k_sweep(X: torch.Tensor, ks=range(1, 11), n_init: int = 5) -> dict[int, tuple[cluster.KMeansResult, float]]:
+    """k-means at every k, with the silhouette (undefined, NaN, at k = 1)."""
+    results = {}
+    for k in ks:
+        run = cluster.kmeans(X, k, n_init=n_init)
+        results[k] = (run, cluster.silhouette_score(X, run.labels) if k > 1 else float("nan"))
+    return results
+
+
+def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> str:
+    """The clustering at ``k`` beside the elbow (inertia) and silhouette curves."""
+    points_ax, elbow_ax, silhouette_ax = figure.subplots(1, 3, width_ratios=[1.2, 1, 1])
+    run, silhouette = sweep[k]
+    plot_clusters(points_ax, X, run.labels, run.centers)
+    points_ax.set_title(f"k = {k}")
+    ks = sorted(sweep)
+    elbow_ax.plot(ks, [sweep[j][0].inertia for j in ks], "o-", color=PALETTE["blue"], ms=4)
+    elbow_ax.plot(k, run.inertia, "o", color=PALETTE["vermillion"], ms=9)
+    elbow_ax.set(xlabel="k", ylabel="inertia", title="the elbow")
+    silhouette_ax.plot(ks[1:], [sweep[j][1] for j in ks[1:]], "o-", color=PALETTE["green"], ms=4)
+    if k > 1:
+        silhouette_ax.plot(k, silhouette, "o", color=PALETTE["vermillion"], ms=9)
+    silhouette_ax.set(xlabel="k", ylabel="mean silhouette", title="the silhouette")
+    best = max(ks[1:], key=lambda j: sweep[j][1])
+    shown = "undefined at k = 1" if k == 1 else f"{silhouette:.3f}"
+    return f"k = {k}: inertia {run.inertia:,.1f}, <b>silhouette {shown}</b> &nbsp;·&nbsp; best silhouette at k = {best}"
+
+
+def k_explorer(X: torch.Tensor, k: int = 3, ks=range(1, 11)) -> Explorer:
+    """A k slider → the clustering, and where it sits on the elbow and silhouette curves."""
+    sweep = k_sweep(X, ks)
+    controls = {"k": widgets.IntSlider(value=k, min=min(ks), max=max(ks), description="k", continuous_update=False)}
+
+    def draw(figure: Figure, k: int) -> str:
+        return draw_k(figure, X, sweep, k)
+
+    return Explorer(controls, draw, figsize=(10.0, 3.4))
+
+
+def draw_shape(figure: Figure, kind: str, standardize: bool = False, seed: int = 0) -> str:
+    """The true groups beside k-means' clusters (k = the true number) for one of ``data.CLUSTER_SHAPES``."""
+    X, truth = data.cluster_shapes(kind, seed=seed)
+    if standardize:
+        X = (X - X.mean(0)) / X.std(0)
+    k = int(truth.max()) + 1
+    run = cluster.kmeans(X, k, n_init=10)
+    truth_ax, kmeans_ax = figure.subplots(1, 2)
+    plot_clusters(truth_ax, X, truth)
+    truth_ax.set_title(f"{kind}{' (standardised)' if standardize else ''}: the true groups")
+    plot_clusters(kmeans_ax, X, run.labels, run.centers)
+    kmeans_ax.set_title(f"k-means, k = {k}")
+    ari = adjusted_rand_score(truth.numpy(), run.labels.numpy())
+    return f"{kind}: <b>adjusted Rand index {ari:.3f}</b> (1 = the true groups, 0 = chance)"
+
+
+def shape_explorer(kind: str = "anisotropic") -> Explorer:
+    """A data-set picker (and standardisation) → where k-means' assumptions break."""
+    controls = {
+        "kind": widgets.Dropdown(options=list(data.CLUSTER_SHAPES), value=kind, description="data"),
+        "standardize": widgets.Checkbox(value=False, description="standardise the features"),
+    }
+
+    def draw(figure: Figure, kind: str, standardize: bool) -> str:
+        return draw_shape(figure, kind, standardize)
+
+    return Explorer(controls, draw, figsize=(9.0, 3.8))

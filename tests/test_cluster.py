@@ -1,0 +1,161 @@
+"""dlcore.cluster against sklearn.cluster.KMeans (lloyd), sklearn.metrics.pairwise_distances
+and silhouette_score: the same labels, centres, inertia and iterations from the same start."""
+
+import numpy as np
+import pytest
+import torch
+from scipy.spatial.distance import cdist
+from sklearn import metrics as skm
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs
+
+from dlcore import cluster, data
+
+
+def blobs(seed=0, n=3000, k=5, d=4, std=1.5):
+    X, _ = make_blobs(n, centers=k, n_features=d, cluster_std=std, random_state=seed)
+    return X
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("tol", [1e-4, 0.0])
+def test_lloyd_from_the_same_start_equals_sklearn(seed, tol):
+    X = blobs(seed, std=2.5)
+    start = X[np.random.default_rng(seed).choice(len(X), 5, replace=False)]
+    reference = KMeans(5, init=start, n_init=1, algorithm="lloyd", tol=tol, max_iter=300).fit(X)
+    ours = cluster.kmeans(X, 5, init=start, tol=tol)
+    np.testing.assert_array_equal(ours.labels.numpy(), reference.labels_)
+    np.testing.assert_allclose(ours.centers.numpy(), reference.cluster_centers_, rtol=1e-10, atol=1e-10)
+    assert ours.inertia == pytest.approx(reference.inertia_, rel=1e-10)
+    assert ours.n_iter == reference.n_iter_
+
+
+def test_max_iter_stops_where_sklearn_stops():
+    X = blobs(1, std=3.0)
+    start = X[:5]
+    for max_iter in (1, 2, 3):
+        reference = KMeans(5, init=start, n_init=1, algorithm="lloyd", max_iter=max_iter).fit(X)
+        ours = cluster.kmeans(X, 5, init=start, max_iter=max_iter)
+        np.testing.assert_array_equal(ours.labels.numpy(), reference.labels_)
+        assert ours.inertia == pytest.approx(reference.inertia_, rel=1e-10) and ours.n_iter == reference.n_iter_
+
+
+def test_an_empty_cluster_is_repaired_as_sklearn_does():
+    X = np.r_[np.random.default_rng(0).normal(size=(200, 2)), np.random.default_rng(1).normal(size=(200, 2)) + 10]
+    start = np.array([[0.0, 0.0], [10.0, 10.0], [100.0, 100.0]])  # the third centre owns nothing
+    reference = KMeans(3, init=start, n_init=1, algorithm="lloyd", max_iter=1).fit(X)
+    ours = cluster.kmeans(X, 3, init=start, max_iter=1)
+    np.testing.assert_allclose(ours.centers.numpy(), reference.cluster_centers_, rtol=1e-12)
+    assert (torch.bincount(ours.labels, minlength=3) > 0).all()
+
+
+def test_inertia_never_increases_and_history_matches_the_centres():
+    X = blobs(2, std=3.0)
+    run = cluster.kmeans(X, 6, init="random", seed=4, tol=0.0)
+    assert (run.history[1:] <= run.history[:-1] + 1e-9).all()
+    assert run.center_history.shape == (run.n_iter + 1, 6, 4)
+    for step in range(run.n_iter):
+        _, squared = cluster.assign(X, run.center_history[step])
+        assert squared.sum().item() == pytest.approx(run.history[step].item(), rel=1e-12)
+    assert run.history[-1].item() == pytest.approx(run.inertia, rel=1e-12) or run.inertia <= run.history[-1].item()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kmeans_plus_plus_with_restarts_is_no_worse_than_sklearn_on_standard_blobs(seed):
+    X = blobs(seed, n=4000, k=6, d=5, std=1.0)
+    ours = cluster.kmeans(X, 6, n_init=10, seed=seed)
+    reference = KMeans(6, n_init=10, random_state=seed).fit(X)
+    assert ours.inertia <= reference.inertia_ * (1 + 1e-9)
+
+
+def test_overlapping_blobs_land_within_a_thousandth_of_sklearn():
+    X = blobs(2, n=4000, k=6, d=5, std=2.0)
+    assert cluster.kmeans(X, 6, n_init=10).inertia <= KMeans(6, n_init=10, random_state=0).fit(X).inertia_ * 1.001
+
+
+def test_kmeans_plus_plus_returns_distinct_points_and_is_seeded():
+    X = torch.from_numpy(blobs(0, n=500))
+    for trials in (1, None, 5):
+        centers = cluster.kmeans_plus_plus(X, 7, seed=3, n_local_trials=trials)
+        rows = [int((X == c).all(1).nonzero()[0]) for c in centers]
+        assert len(set(rows)) == 7
+    assert torch.equal(cluster.kmeans_plus_plus(X, 5, seed=1), cluster.kmeans_plus_plus(X, 5, seed=1))
+    assert not torch.equal(cluster.kmeans_plus_plus(X, 5, seed=1), cluster.kmeans_plus_plus(X, 5, seed=2))
+
+
+def test_kmeans_plus_plus_draws_by_d_squared():
+    from dlcore.check.cluster import LINE, d2_pair_probabilities
+
+    counts = torch.zeros(4, 4, dtype=torch.float64)
+    for seed in range(3000):
+        rows = [int((LINE == c).all(1).nonzero()[0]) for c in cluster.kmeans_plus_plus(LINE, 2, seed=seed)]
+        counts[rows[0], rows[1]] += 1
+    expected = d2_pair_probabilities(LINE) * 3000
+    assert ((counts - expected).abs() < 5 * expected.sqrt() + 1).all()
+
+
+def test_duplicate_points_and_k_equal_to_n():
+    X = np.zeros((5, 2))
+    run = cluster.kmeans(X, 2)
+    assert run.inertia == 0.0
+    Y = blobs(0, n=12)
+    assert cluster.kmeans(Y, 12).inertia == pytest.approx(0.0, abs=1e-10)  # the distance trick rounds
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine"])
+def test_pairwise_distances_equal_sklearn_and_scipy(metric):
+    X, Y = blobs(0, n=300), blobs(1, n=200)
+    ours = cluster.pairwise_distances(X, Y, metric).numpy()
+    np.testing.assert_allclose(ours, skm.pairwise_distances(X, Y, metric=metric), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(ours, cdist(X, Y, {"manhattan": "cityblock"}.get(metric, metric)), rtol=1e-9, atol=1e-9)
+    square = cluster.pairwise_distances(X, metric=metric).numpy()
+    assert (np.diag(square) == 0).all()
+    np.testing.assert_allclose(square, skm.pairwise_distances(X, metric=metric), rtol=1e-9, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["blobs", "moons", "unequal sizes"])
+def test_silhouette_equals_sklearn(kind):
+    X, truth = data.cluster_shapes(kind, n_samples=400)
+    for labels in (truth, cluster.kmeans(X, 4, n_init=3).labels):
+        assert cluster.silhouette_score(X, labels) == pytest.approx(skm.silhouette_score(X.numpy(), labels.numpy()), abs=1e-10)
+    singleton = truth.clone()
+    singleton[0] = 9  # a cluster of one point scores 0, as in sklearn
+    assert cluster.silhouette_score(X, singleton) == pytest.approx(skm.silhouette_score(X.numpy(), singleton.numpy()), abs=1e-10)
+
+
+def test_float32_input_stays_float32():
+    X = torch.from_numpy(blobs(0, n=400)).float()
+    run = cluster.kmeans(X, 3)
+    assert run.centers.dtype == torch.float32
+
+
+def test_bad_input_is_named():
+    X = blobs(0, n=20)
+    with pytest.raises(ValueError, match="k must be at most the number of points \\(20\\), got 21"):
+        cluster.kmeans(X, 21)
+    with pytest.raises(ValueError, match="k must be >= 1, got 0"):
+        cluster.kmeans(X, 0)
+    with pytest.raises(ValueError, match="X must be 2-dimensional"):
+        cluster.kmeans(X[:, 0], 2)
+    with pytest.raises(ValueError, match="X must not be empty"):
+        cluster.kmeans(np.zeros((0, 3)), 1)
+    with pytest.raises(ValueError, match="X contains NaN or an infinite value"):
+        cluster.kmeans(np.full((4, 2), np.nan), 2)
+    with pytest.raises(TypeError, match="X must be a numeric array of points"):
+        cluster.kmeans([["a", "b"]], 1)
+    with pytest.raises(ValueError, match="init must be one of 'k-means\\+\\+', 'random'; got 'kmeans'"):
+        cluster.kmeans(X, 2, init="kmeans")
+    with pytest.raises(ValueError, match="init must have shape \\(k, d\\) = \\(3, 4\\), got \\(2, 4\\)"):
+        cluster.kmeans(X, 3, init=X[:2])
+    with pytest.raises(ValueError, match="n_init must be 1 when init gives the starting centres"):
+        cluster.kmeans(X, 3, init=X[:3], n_init=2)
+    with pytest.raises(ValueError, match="tol must be >= 0"):
+        cluster.kmeans(X, 3, tol=-1)
+    with pytest.raises(ValueError, match="metric must be one of"):
+        cluster.pairwise_distances(X, metric="chebyshev")
+    with pytest.raises(ValueError, match="X and Y must have the same number of columns, got 4 and 3"):
+        cluster.pairwise_distances(X, X[:, :3])
+    with pytest.raises(ValueError, match="the silhouette needs between 2 and n - 1 = 19 clusters, got 1"):
+        cluster.silhouette_score(X, np.zeros(20, int))
+    with pytest.raises(ValueError, match="labels must be 1-D with one label per point"):
+        cluster.silhouette_score(X, np.zeros(5, int))

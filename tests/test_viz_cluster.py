@@ -1,0 +1,41 @@
+"""Drive chapter 8's widgets through their controls, as a reader would."""
+
+import torch
+
+from dlcore import data
+from dlcore.viz.cluster import k_explorer, lloyd_explorer, shape_explorer
+
+
+def _number(explorer, before):
+    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
+    return float(text.split(before)[1].split()[0].rstrip(",)").replace(",", ""))
+
+
+def test_stepping_through_lloyd_lowers_the_inertia():
+    X, _ = data.cluster_shapes("blobs", n_samples=300)
+    explorer = lloyd_explorer(X, 3, init="random", seed=3)
+    start = _number(explorer, "inertia ")
+    explorer.controls["step"].value = 30  # past convergence: shows the final step
+    assert _number(explorer, "inertia ") <= start
+    assert f"(final {_number(explorer, 'final '):,.1f})" in explorer.readout.value
+    explorer.controls["init"].value = "k-means++"
+    assert explorer.readout.value.startswith("iteration")
+
+
+def test_k_slider_moves_along_the_elbow_and_silhouette():
+    X, _ = data.cluster_shapes("blobs", n_samples=300)
+    explorer = k_explorer(X, k=2, ks=range(1, 6))
+    assert "best silhouette at k = 3" in explorer.readout.value
+    explorer.controls["k"].value = 1
+    assert "silhouette undefined at k = 1" in explorer.readout.value
+    explorer.controls["k"].value = 3
+    assert len(explorer.figure.axes) == 3
+
+
+def test_standardising_rescues_unequal_scales():
+    explorer = shape_explorer("unequal scales")
+    raw = _number(explorer, "adjusted Rand index ")
+    explorer.controls["standardize"].value = True
+    assert _number(explorer, "adjusted Rand index ") > raw + 0.3  # better, not cured: see the chapter
+    explorer.controls["kind"].value = "moons"
+    assert "moons (standardised)" in explorer.figure.axes[0].get_title()

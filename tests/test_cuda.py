@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from sklearn import metrics as sk
 
-from dlcore import activations, gradflow, init, losses, metrics
+from dlcore import activations, cluster, gradflow, init, losses, metrics
 from dlcore.approximation import fit_hidden_units
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -116,3 +116,23 @@ def test_cross_entropy_on_cuda_equals_torchs_with_smoothing_and_weights():
     weight = torch.rand(10, generator=generator, dtype=torch.float64).to(CUDA)
     ours = losses.cross_entropy(logits, target, weight=weight, label_smoothing=0.1)
     torch.testing.assert_close(ours, F.cross_entropy(logits, target, weight=weight, label_smoothing=0.1), **TIGHT)
+
+
+def test_kmeans_on_cuda_equals_the_cpu_from_the_same_start():
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(20_000, centers=6, n_features=5, cluster_std=2.0, random_state=0)
+    start = X[:6]
+    on_cpu = cluster.kmeans(X, 6, init=start)
+    on_gpu = cluster.kmeans(X, 6, init=start, device=CUDA)
+    assert on_gpu.centers.device.type == "cuda"
+    assert torch.equal(on_gpu.labels.cpu(), on_cpu.labels) and on_gpu.n_iter == on_cpu.n_iter
+    torch.testing.assert_close(on_gpu.centers.cpu(), on_cpu.centers, rtol=1e-10, atol=1e-10)
+    assert on_gpu.inertia == pytest.approx(on_cpu.inertia, rel=1e-10)
+    seeded = cluster.kmeans_plus_plus(X, 6, seed=1, device=CUDA)
+    assert seeded.device.type == "cuda" and seeded.shape == (6, 5)
+    distances = cluster.pairwise_distances(torch.from_numpy(X[:500]).to(CUDA), metric="cosine")
+    torch.testing.assert_close(distances.cpu(), cluster.pairwise_distances(X[:500], metric="cosine"), rtol=1e-9, atol=1e-9)
+    labels = on_cpu.labels[:2000]
+    assert cluster.silhouette_score(torch.from_numpy(X[:2000]).to(CUDA), labels.to(CUDA)) == pytest.approx(
+        cluster.silhouette_score(X[:2000], labels), abs=1e-9)

@@ -4,13 +4,16 @@
 
 For each notebook, the code cells of its GPU exercise's solution (the markdown
 ``{solution-start} ex-...-gpu`` up to ``{solution-end}``) run in one namespace that
-holds the chapters' usual imports and ``DEVICE = dlcore.utils.device()``, so a lent
-GPU machine can prove the exercises without the book's Jupyter stack. ``show(...)``
-prints nothing here; everything else prints as in the notebook.
+holds the chapter's own imports (every top-level import of its code cells that works
+here: the widget modules need ipywidgets, which a bare GPU machine may lack) and
+``DEVICE = dlcore.utils.device()``, so a lent GPU machine can prove the exercises
+without the book's Jupyter stack. ``show(...)`` prints nothing here; everything else
+prints as in the notebook.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import re
@@ -43,6 +46,26 @@ def gpu_cells(path: Path) -> list[str]:
     return cells
 
 
+def chapter_imports(path: Path) -> dict:
+    """A namespace holding every top-level import of the notebook's code cells that succeeds here."""
+    namespace: dict = {}
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "\n".join(line for line in "".join(cell["source"]).splitlines() if not line.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                try:
+                    exec(compile(ast.Module([node], []), str(path), "exec"), namespace)
+                except ImportError:
+                    pass
+    return namespace
+
+
 def main(paths: list[str]) -> None:
     device = utils.device()
     print(f"device: {device} ({torch.cuda.get_device_name() if device.type == 'cuda' else 'no accelerator'}), torch {torch.__version__}")
@@ -50,8 +73,9 @@ def main(paths: list[str]) -> None:
         cells = gpu_cells(path)
         print(f"\n=== {path.name}: {len(cells)} cell(s)")
         namespace = dict(math=math, time=time, np=np, torch=torch, F=F, sk=sk, dlcore=dlcore, activations=activations,
-                         bayes=bayes, data=data, gradflow=gradflow, init=init, losses=losses, metrics=metrics,
-                         DEVICE=device, show=lambda obj: None)
+                         bayes=bayes, data=data, gradflow=gradflow, init=init, losses=losses, metrics=metrics)
+        namespace.update(chapter_imports(path))
+        namespace.update(DEVICE=device, show=lambda obj: None)
         start = time.perf_counter()
         for source in cells:
             exec(compile(source, str(path), "exec"), namespace)

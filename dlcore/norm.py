@@ -1,0 +1,292 @@
+r"""Normalization layers: BatchNorm, LayerNorm, InstanceNorm, GroupNorm and RMSNorm.
+
+Chapter 7 of the book; equation labels (``eq-...``) refer to that chapter.
+
+Every layer computes :math:`\hat x = (x - \mu)/\sqrt{\sigma^2 + \epsilon}` (RMSNorm:
+:math:`x/\sqrt{\overline{x^2} + \epsilon}`) and then :math:`\gamma \hat x + \beta`; they differ
+only in *which elements share* :math:`\mu` and :math:`\sigma^2`. For an input of shape
+(N, C, \*) — batch, channels, then any spatial axes:
+
+===============  =======================================  ============================
+layer            statistics over                          depends on the batch?
+===============  =======================================  ============================
+BatchNorm        N and \* (per channel)                    yes (training); running stats
+LayerNorm        the trailing ``normalized_shape`` axes    no
+InstanceNorm     \* (per sample and channel)                no
+GroupNorm        C/G channels and \* (per sample, group)    no
+RMSNorm          trailing axes, root mean square only      no
+===============  =======================================  ============================
+
+Functional forms and modules take torch's argument names and parameter names
+(``weight``, ``bias``, ``running_mean``, ``running_var``, ``num_batches_tracked``), so
+state dicts load both ways; the tests compare outputs, gradients and running
+statistics with ``torch.nn`` in float64. Variances used to normalise are biased (÷ n);
+BatchNorm's running variance is unbiased (÷ n − 1), as in torch.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import torch
+from torch import nn
+
+from ._validation import as_float_tensor, as_positive, as_scalar
+
+__all__ = [
+    "batch_norm",
+    "layer_norm",
+    "instance_norm",
+    "group_norm",
+    "rms_norm",
+    "BatchNorm",
+    "LayerNorm",
+    "InstanceNorm",
+    "GroupNorm",
+    "RMSNorm",
+]
+
+
+def _standardize(x: torch.Tensor, dims: tuple[int, ...], eps: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(x − mean) / sqrt(biased var + eps) over ``dims``; also returns the mean and the biased variance."""
+    mean = x.mean(dim=dims, keepdim=True)
+    var = x.var(dim=dims, unbiased=False, keepdim=True)
+    return (x - mean) * torch.rsqrt(var + eps), mean, var
+
+
+def _affine(x_hat: torch.Tensor, weight, bias, shape) -> torch.Tensor:
+    if weight is not None:
+        x_hat = x_hat * weight.reshape(shape)
+    if bias is not None:
+        x_hat = x_hat + bias.reshape(shape)
+    return x_hat
+
+
+def _channel_input(x, name: str = "input") -> torch.Tensor:
+    x = as_float_tensor(x, name)
+    if x.ndim < 2:
+        raise ValueError(f"{name} must have shape (N, C, ...), at least 2 dimensions, got shape {tuple(x.shape)}")
+    return x
+
+
+def _per_channel(value, channels: int, name: str):
+    if value is None:
+        return None
+    value = as_float_tensor(value, name)
+    if value.shape != (channels,):
+        raise ValueError(f"{name} must have shape ({channels},), one value per channel, got {tuple(value.shape)}")
+    return value
+
+
+def batch_norm(input: torch.Tensor, running_mean: torch.Tensor | None, running_var: torch.Tensor | None,
+               weight: torch.Tensor | None = None, bias: torch.Tensor | None = None, training: bool = False,
+               momentum: float | None = 0.1, eps: float = 1e-5) -> torch.Tensor:
+    r"""Batch normalization, Eq. (eq-batch-norm), as :func:`torch.nn.functional.batch_norm`.
+
+    Training (or no running statistics): normalise each channel with the batch's mean
+    and biased variance over N and the spatial axes, and update the running statistics
+    in place, Eq. (eq-running-stats): ``running = (1 − momentum) · running + momentum ·
+    batch`` with the *unbiased* batch variance (``momentum=None``: a cumulative average,
+    which needs ``num_batches_tracked`` and is handled by :class:`BatchNorm`).
+    Evaluation: normalise with the running statistics.
+    """
+    x = _channel_input(input)
+    channels = x.shape[1]
+    running_mean = _per_channel(running_mean, channels, "running_mean")
+    running_var = _per_channel(running_var, channels, "running_var")
+    weight, bias = _per_channel(weight, channels, "weight"), _per_channel(bias, channels, "bias")
+    eps = as_positive(eps, "eps")
+    shape = [1, channels] + [1] * (x.ndim - 2)
+    if training or running_mean is None or running_var is None:
+        dims = (0,) + tuple(range(2, x.ndim))
+        count = x.numel() // channels
+        if count < 2:
+            raise ValueError(f"batch_norm needs more than 1 value per channel in training, got input of shape {tuple(x.shape)}")
+        x_hat, mean, var = _standardize(x, dims, eps)
+        if training and running_mean is not None and running_var is not None:
+            factor = as_scalar(momentum, "momentum") if momentum is not None else 1.0
+            with torch.no_grad():
+                running_mean.mul_(1 - factor).add_(factor * mean.flatten())
+                running_var.mul_(1 - factor).add_(factor * var.flatten() * count / (count - 1))
+    else:
+        x_hat = (x - running_mean.reshape(shape)) * torch.rsqrt(running_var.reshape(shape) + eps)
+    return _affine(x_hat, weight, bias, shape)
+
+
+def _normalized_shape(normalized_shape) -> tuple[int, ...]:
+    if isinstance(normalized_shape, numbers.Integral) and not isinstance(normalized_shape, bool):
+        normalized_shape = (int(normalized_shape),)
+    normalized_shape = tuple(normalized_shape)
+    if not normalized_shape or not all(isinstance(s, numbers.Integral) and s > 0 for s in normalized_shape):
+        raise ValueError(f"normalized_shape must be a positive int or a non-empty tuple of them, got {normalized_shape!r}")
+    return normalized_shape
+
+
+def _trailing(x: torch.Tensor, normalized_shape: tuple[int, ...]) -> tuple[int, ...]:
+    if tuple(x.shape[x.ndim - len(normalized_shape):]) != normalized_shape or x.ndim < len(normalized_shape):
+        raise ValueError(f"input must end in normalized_shape {normalized_shape}, got shape {tuple(x.shape)}")
+    return tuple(range(x.ndim - len(normalized_shape), x.ndim))
+
+
+def _elementwise(value, normalized_shape: tuple[int, ...], name: str):
+    if value is None:
+        return None
+    value = as_float_tensor(value, name)
+    if tuple(value.shape) != normalized_shape:
+        raise ValueError(f"{name} must have shape normalized_shape = {normalized_shape}, got {tuple(value.shape)}")
+    return value
+
+
+def layer_norm(input: torch.Tensor, normalized_shape, weight: torch.Tensor | None = None,
+               bias: torch.Tensor | None = None, eps: float = 1e-5) -> torch.Tensor:
+    r"""Layer normalization, Eq. (eq-layer-norm): each sample standardised over its last
+    ``len(normalized_shape)`` axes, then scaled and shifted element-wise."""
+    x = as_float_tensor(input, "input")
+    normalized_shape = _normalized_shape(normalized_shape)
+    dims = _trailing(x, normalized_shape)
+    weight, bias = _elementwise(weight, normalized_shape, "weight"), _elementwise(bias, normalized_shape, "bias")
+    x_hat, _, _ = _standardize(x, dims, as_positive(eps, "eps"))
+    return _affine(x_hat, weight, bias, normalized_shape)
+
+
+def instance_norm(input: torch.Tensor, weight: torch.Tensor | None = None, bias: torch.Tensor | None = None,
+                  eps: float = 1e-5) -> torch.Tensor:
+    r"""Instance normalization, Eq. (eq-instance-norm): each sample's each channel standardised over its spatial axes."""
+    x = _channel_input(input)
+    if x.ndim < 3:
+        raise ValueError(f"input must have shape (N, C, L) or (N, C, H, W), with spatial axes to normalise, got {tuple(x.shape)}")
+    channels = x.shape[1]
+    weight, bias = _per_channel(weight, channels, "weight"), _per_channel(bias, channels, "bias")
+    x_hat, _, _ = _standardize(x, tuple(range(2, x.ndim)), as_positive(eps, "eps"))
+    return _affine(x_hat, weight, bias, [1, channels] + [1] * (x.ndim - 2))
+
+
+def group_norm(input: torch.Tensor, num_groups: int, weight: torch.Tensor | None = None,
+               bias: torch.Tensor | None = None, eps: float = 1e-5) -> torch.Tensor:
+    r"""Group normalization, Eq. (eq-group-norm): the C channels split into ``num_groups``
+    groups; each sample's each group standardised over its channels and spatial axes.
+    One group is LayerNorm over (C, \*); C groups is InstanceNorm."""
+    x = _channel_input(input)
+    n, channels = x.shape[:2]
+    if isinstance(num_groups, bool) or not isinstance(num_groups, numbers.Integral) or num_groups < 1 or channels % num_groups:
+        raise ValueError(f"num_groups must be a positive integer dividing the {channels} channels, got {num_groups!r}")
+    weight, bias = _per_channel(weight, channels, "weight"), _per_channel(bias, channels, "bias")
+    grouped = x.reshape(n, int(num_groups), -1)
+    x_hat, _, _ = _standardize(grouped, (2,), as_positive(eps, "eps"))
+    return _affine(x_hat.reshape(x.shape), weight, bias, [1, channels] + [1] * (x.ndim - 2))
+
+
+def rms_norm(input: torch.Tensor, normalized_shape, weight: torch.Tensor | None = None, eps: float | None = None) -> torch.Tensor:
+    r"""Root-mean-square normalization, Eq. (eq-rms-norm): :math:`x / \sqrt{\overline{x^2} + \epsilon} \cdot \gamma`
+    over the trailing axes; no mean subtracted, no bias. ``eps=None`` is the dtype's machine epsilon, as in torch."""
+    x = as_float_tensor(input, "input")
+    normalized_shape = _normalized_shape(normalized_shape)
+    dims = _trailing(x, normalized_shape)
+    weight = _elementwise(weight, normalized_shape, "weight")
+    eps = torch.finfo(x.dtype).eps if eps is None else as_positive(eps, "eps")
+    x_hat = x * torch.rsqrt((x * x).mean(dim=dims, keepdim=True) + eps)
+    return _affine(x_hat, weight, None, normalized_shape)
+
+
+# ------------------------------------------------------------------- modules -------
+
+
+def _count(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class BatchNorm(nn.Module):
+    """BatchNorm over (N, C, \\*) inputs — ``torch.nn.BatchNorm1d/2d/3d`` in one class.
+
+    In ``train()`` mode it normalises with batch statistics and updates ``running_mean``
+    and ``running_var``; in ``eval()`` mode it uses them. ``momentum=None`` averages all
+    batches seen so far equally.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True):
+        super().__init__()
+        self.num_features = _count(num_features, "num_features")
+        self.eps = as_positive(eps, "eps")
+        self.momentum = None if momentum is None else as_scalar(momentum, "momentum")
+        self.weight = nn.Parameter(torch.ones(num_features)) if affine else None
+        self.bias = nn.Parameter(torch.zeros(num_features)) if affine else None
+        self.track_running_stats = track_running_stats
+        if track_running_stats:
+            self.register_buffer("running_mean", torch.zeros(num_features))
+            self.register_buffer("running_var", torch.ones(num_features))
+            self.register_buffer("num_batches_tracked", torch.tensor(0, dtype=torch.long))
+        else:
+            self.running_mean = self.running_var = self.num_batches_tracked = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        momentum = self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.add_(1)
+            if momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked)
+        use_batch = self.training or not self.track_running_stats
+        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch,
+                          1.0 if momentum is None else momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"
+
+
+class LayerNorm(nn.Module):
+    """``torch.nn.LayerNorm``: normalise over the trailing ``normalized_shape`` axes."""
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True):
+        super().__init__()
+        self.normalized_shape = _normalized_shape(normalized_shape)
+        self.eps = as_positive(eps, "eps")
+        self.weight = nn.Parameter(torch.ones(self.normalized_shape)) if elementwise_affine else None
+        self.bias = nn.Parameter(torch.zeros(self.normalized_shape)) if elementwise_affine and bias else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+
+class InstanceNorm(nn.Module):
+    """``torch.nn.InstanceNorm1d/2d`` (without running statistics): per sample and channel."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, affine: bool = False):
+        super().__init__()
+        self.num_features = _count(num_features, "num_features")
+        self.eps = as_positive(eps, "eps")
+        self.weight = nn.Parameter(torch.ones(num_features)) if affine else None
+        self.bias = nn.Parameter(torch.zeros(num_features)) if affine else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return instance_norm(x, self.weight, self.bias, self.eps)
+
+
+class GroupNorm(nn.Module):
+    """``torch.nn.GroupNorm``: per sample, over groups of ``num_channels / num_groups`` channels."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True):
+        super().__init__()
+        self.num_groups, self.num_channels = _count(num_groups, "num_groups"), _count(num_channels, "num_channels")
+        if num_channels % num_groups:
+            raise ValueError(f"num_groups ({num_groups}) must divide num_channels ({num_channels})")
+        self.eps = as_positive(eps, "eps")
+        self.weight = nn.Parameter(torch.ones(num_channels)) if affine else None
+        self.bias = nn.Parameter(torch.zeros(num_channels)) if affine else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+
+class RMSNorm(nn.Module):
+    """``torch.nn.RMSNorm``: divide by the root mean square over the trailing axes, scale by ``weight``."""
+
+    def __init__(self, normalized_shape, eps: float | None = None, elementwise_affine: bool = True):
+        super().__init__()
+        self.normalized_shape = _normalized_shape(normalized_shape)
+        self.eps = None if eps is None else as_positive(eps, "eps")
+        self.weight = nn.Parameter(torch.ones(self.normalized_shape)) if elementwise_affine else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return rms_norm(x, self.normalized_shape, self.weight, self.eps)

@@ -1,0 +1,49 @@
+"""Drive chapter 7's widgets through their controls, as a reader would."""
+
+import numpy as np
+import pytest
+import torch
+
+from dlcore.viz.norm import NORMS, axes_explorer, batch_size_explorer, normalize, scaling_explorer, shared_statistics
+
+
+def _number(explorer, before):
+    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
+    return float(text.split(before)[1].split()[0].rstrip(",;"))
+
+
+def test_each_layer_shares_statistics_over_its_axes():
+    sizes = {kind: int(shared_statistics(kind, 4, 6, 5).sum()) for kind in NORMS}
+    assert sizes == {"BatchNorm": 20, "LayerNorm": 30, "InstanceNorm": 5, "GroupNorm (2 groups)": 15, "RMSNorm": 30}
+    with pytest.raises(ValueError, match="kind must be one of"):
+        shared_statistics("WeightNorm", 2, 2, 2)
+
+
+def test_axes_explorer_shows_batchnorm_centres_channels_and_layernorm_centres_samples():
+    explorer = axes_explorer("BatchNorm")
+    assert _number(explorer, "up to ") < 1e-6
+    explorer.controls["kind"].value = "LayerNorm"
+    assert _number(explorer, "vary with std ") < 1e-6
+    assert len(explorer.figure.axes) == 2
+    x = torch.randn(3, 6, 4, dtype=torch.float64)
+    for kind in NORMS:
+        assert normalize(kind, x).shape == x.shape
+
+
+def test_batch_norm_noise_falls_with_batch_size_and_group_norm_has_none():
+    explorer = batch_size_explorer(batch_size=4)
+    small = _number(explorer, "std ")
+    explorer.controls["batch_size"].value = 128
+    assert _number(explorer, "std ") < small / 2
+    assert _number(explorer, "GroupNorm's varies by ") < 1e-12  # rounding only
+
+
+def test_standardising_removes_the_ravine():
+    explorer = scaling_explorer(scale=20.0)
+    text = explorer.readout.value
+    raw = float(text.split("raw features: loss ")[1].split()[0])
+    standardized = float(text.split("standardised: loss ")[1].split()[0])
+    assert standardized < raw / 100
+    assert "condition number" in explorer.figure.axes[0].get_title()
+    explorer.controls["scale"].value = 1.0
+    assert explorer.readout.value.startswith("feature scale 1")

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from sklearn import metrics as sk
 
-from dlcore import activations, cluster, gradflow, init, losses, metrics
+from dlcore import activations, cluster, gradflow, init, losses, metrics, norm
 from dlcore.approximation import fit_hidden_units
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -136,3 +136,23 @@ def test_kmeans_on_cuda_equals_the_cpu_from_the_same_start():
     labels = on_cpu.labels[:2000]
     assert cluster.silhouette_score(torch.from_numpy(X[:2000]).to(CUDA), labels.to(CUDA)) == pytest.approx(
         cluster.silhouette_score(X[:2000], labels), abs=1e-9)
+
+
+@pytest.mark.parametrize("ours,theirs,shape", [
+    (lambda: norm.BatchNorm(6), lambda: torch.nn.BatchNorm2d(6), (8, 6, 5, 5)),
+    (lambda: norm.GroupNorm(3, 6), lambda: torch.nn.GroupNorm(3, 6), (4, 6, 5, 5)),
+    (lambda: norm.LayerNorm(16), lambda: torch.nn.LayerNorm(16), (4, 7, 16)),
+    (lambda: norm.RMSNorm(16), lambda: torch.nn.RMSNorm(16), (4, 7, 16)),
+])
+def test_norm_layers_on_cuda_equal_torchs(ours, theirs, shape):
+    a, b = ours().to(CUDA, torch.float64), theirs().to(CUDA, torch.float64)
+    b.load_state_dict(a.state_dict())
+    for step in range(3):
+        x = (torch.randn(*shape, generator=torch.Generator().manual_seed(step), dtype=torch.float64) * 3 + step).to(CUDA)
+        xa, xb = x.clone().requires_grad_(True), x.clone().requires_grad_(True)
+        ya, yb = a(xa), b(xb)
+        ya.sum().backward(), yb.sum().backward()
+        torch.testing.assert_close(ya, yb, rtol=1e-9, atol=1e-9)
+        torch.testing.assert_close(xa.grad, xb.grad, rtol=1e-9, atol=1e-9)
+    for p, q in zip(a.buffers(), b.buffers()):
+        torch.testing.assert_close(p.double(), q.double(), rtol=1e-9, atol=1e-9)

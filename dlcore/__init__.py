@@ -6,4 +6,4 @@ Each topic is one module, imported on demand (``from dlcore import bayes``);
 
 __version__ = "0.1.0"
 
-from . import activations, bayes, init, losses, metrics, norm, utils  # noqa: E402,F401  (the modules a chapter always needs)
+from . import activations, bayes, distill, init, losses, metrics, norm, train, utils  # noqa: E402,F401  (the modules a chapter always needs)

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from sklearn import metrics as sk
 
-from dlcore import activations, cluster, gradflow, init, losses, metrics, norm
+from dlcore import activations, cluster, distill, gradflow, init, losses, metrics, norm
 from dlcore.approximation import fit_hidden_units
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -156,3 +156,14 @@ def test_norm_layers_on_cuda_equal_torchs(ours, theirs, shape):
         torch.testing.assert_close(xa.grad, xb.grad, rtol=1e-9, atol=1e-9)
     for p, q in zip(a.buffers(), b.buffers()):
         torch.testing.assert_close(p.double(), q.double(), rtol=1e-9, atol=1e-9)
+
+
+def test_kd_loss_and_quantization_on_cuda():
+    generator = torch.Generator().manual_seed(0)
+    s, t = (torch.randn(32, 10, generator=generator, dtype=torch.float64).to(CUDA) for _ in range(2))
+    y = torch.randint(0, 10, (32,), generator=generator).to(CUDA)
+    reference = 0.9 * 16 * F.kl_div(F.log_softmax(s / 4, 1), F.softmax(t / 4, 1), reduction="batchmean") + 0.1 * F.cross_entropy(s, y)
+    torch.testing.assert_close(distill.kd_loss(s, t, y, 4.0, 0.9), reference, **TIGHT)
+    x = torch.randn(1000, generator=generator).to(CUDA)
+    q = distill.quantize_int8(x)
+    assert q.values.device.type == "cuda" and (distill.dequantize(q) - x).abs().max().item() <= q.scale / 2 + 1e-6

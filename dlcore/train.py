@@ -1,0 +1,72 @@
+"""A small training loop shared by the chapters: mini-batch Adam with history and early stopping.
+
+``fit`` trains any ``torch.nn.Module`` on tensors held in memory. The targets may be one
+tensor or a tuple of tensors (for distillation: the labels and the teacher's logits);
+each batch passes the matching rows to ``loss_fn(outputs, *targets)``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Callable
+
+import torch
+from tqdm.auto import tqdm
+
+from ._validation import as_count, as_nonnegative, as_positive
+
+__all__ = ["fit", "accuracy"]
+
+
+def accuracy(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
+    """Share of rows of ``X`` whose largest output is the label in ``y`` (evaluation mode, no gradients)."""
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        correct = (model(X).argmax(dim=1) == y).double().mean().item()
+    model.train(was_training)
+    return correct
+
+
+def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, epochs: int = 20, batch_size: int = 64,
+        lr: float = 1e-3, weight_decay: float = 0.0, seed: int = 0, X_val: torch.Tensor | None = None,
+        y_val: torch.Tensor | None = None, patience: int | None = None, progress: bool = False) -> dict[str, list[float]]:
+    """Train ``model`` with Adam; return the history: mean training loss (and validation accuracy) per epoch.
+
+    With ``patience`` (and validation data), stop once the validation accuracy has not
+    improved for that many epochs and restore the best weights seen.
+    """
+    epochs, batch_size, seed = as_count(epochs, "epochs", minimum=1), as_count(batch_size, "batch_size", minimum=1), as_count(seed, "seed")
+    targets = targets if isinstance(targets, tuple) else (targets,)
+    if any(len(t) != len(X) for t in targets):
+        raise ValueError(f"targets must have one row per row of X ({len(X)}), got {[len(t) for t in targets]}")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("X_val and y_val must be given together")
+    if patience is not None and X_val is None:
+        raise ValueError("patience needs validation data (X_val, y_val)")
+    optimizer = torch.optim.Adam(model.parameters(), lr=as_positive(lr, "lr"), weight_decay=as_nonnegative(weight_decay, "weight_decay"))
+    order = torch.Generator().manual_seed(seed)
+    history: dict[str, list[float]] = {"loss": []} | ({"val_accuracy": []} if X_val is not None else {})
+    best, best_state, waited = -1.0, None, 0
+    for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
+        model.train()
+        total = 0.0
+        for batch in torch.randperm(len(X), generator=order).to(X.device).split(batch_size):
+            optimizer.zero_grad()
+            loss = loss_fn(model(X[batch]), *(t[batch] for t in targets))
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(batch)
+        history["loss"].append(total / len(X))
+        if X_val is not None:
+            score = accuracy(model, X_val, y_val)
+            history["val_accuracy"].append(score)
+            if score > best:
+                best, best_state, waited = score, copy.deepcopy(model.state_dict()), 0
+            elif patience is not None:
+                waited += 1
+                if waited >= patience:
+                    break
+    if patience is not None and best_state is not None:
+        model.load_state_dict(best_state)
+    return history

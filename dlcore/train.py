@@ -1,4 +1,4 @@
-"""A small training loop shared by the chapters: mini-batch Adam with history and early stopping.
+"""A small training loop shared by the chapters: mini-batch training with history and early stopping.
 
 ``fit`` trains any ``torch.nn.Module`` on tensors held in memory. The targets may be one
 tensor or a tuple of tensors (for distillation: the labels and the teacher's logits);
@@ -8,6 +8,7 @@ each batch passes the matching rows to ``loss_fn(outputs, *targets)``.
 from __future__ import annotations
 
 import copy
+import time
 from typing import Callable
 
 import torch
@@ -30,11 +31,15 @@ def accuracy(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
 
 def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, epochs: int = 20, batch_size: int = 64,
         lr: float = 1e-3, weight_decay: float = 0.0, seed: int = 0, X_val: torch.Tensor | None = None,
-        y_val: torch.Tensor | None = None, patience: int | None = None, progress: bool = False) -> dict[str, list[float]]:
-    """Train ``model`` with Adam; return the history: mean training loss (and validation accuracy) per epoch.
+        y_val: torch.Tensor | None = None, patience: int | None = None, progress: bool = False,
+        optimizer: Callable | None = None) -> dict[str, list[float]]:
+    """Train ``model``; return the history per epoch: mean training loss, wall-clock seconds (and validation accuracy).
 
-    With ``patience`` (and validation data), stop once the validation accuracy has not
-    improved for that many epochs and restore the best weights seen.
+    The optimizer is ``torch.optim.Adam(lr, weight_decay)`` unless ``optimizer``, a function
+    of the parameters (``lambda p: dlcore.optim.SGD(p, lr=0.1)``), builds another; then
+    ``lr`` and ``weight_decay`` are not used. With ``patience`` (and validation data), stop
+    once the validation accuracy has not improved for that many epochs and restore the
+    best weights seen.
     """
     epochs, batch_size, seed = as_count(epochs, "epochs", minimum=1), as_count(batch_size, "batch_size", minimum=1), as_count(seed, "seed")
     targets = targets if isinstance(targets, tuple) else (targets,)
@@ -44,20 +49,26 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
         raise ValueError("X_val and y_val must be given together")
     if patience is not None and X_val is None:
         raise ValueError("patience needs validation data (X_val, y_val)")
-    optimizer = torch.optim.Adam(model.parameters(), lr=as_positive(lr, "lr"), weight_decay=as_nonnegative(weight_decay, "weight_decay"))
+    if optimizer is None:
+        optimizer = torch.optim.Adam(model.parameters(), lr=as_positive(lr, "lr"), weight_decay=as_nonnegative(weight_decay, "weight_decay"))
+    elif callable(optimizer):
+        optimizer = optimizer(model.parameters())
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must build a torch.optim.Optimizer from the parameters, got {type(optimizer).__name__}")
     order = torch.Generator().manual_seed(seed)
-    history: dict[str, list[float]] = {"loss": []} | ({"val_accuracy": []} if X_val is not None else {})
+    history: dict[str, list[float]] = {"loss": [], "seconds": []} | ({"val_accuracy": []} if X_val is not None else {})
     best, best_state, waited = -1.0, None, 0
     for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
         model.train()
-        total = 0.0
+        total, start = 0.0, time.perf_counter()
         for batch in torch.randperm(len(X), generator=order).to(X.device).split(batch_size):
             optimizer.zero_grad()
             loss = loss_fn(model(X[batch]), *(t[batch] for t in targets))
             loss.backward()
             optimizer.step()
             total += loss.item() * len(batch)
-        history["loss"].append(total / len(X))
+        history["loss"].append(total / len(X))  # .item() above waits for the device, so the time is honest
+        history["seconds"].append(time.perf_counter() - start)
         if X_val is not None:
             score = accuracy(model, X_val, y_val)
             history["val_accuracy"].append(score)

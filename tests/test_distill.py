@@ -115,3 +115,17 @@ def test_fit_passes_tuples_of_targets_row_by_row():
     labels = torch.arange(50)
     train.fit(torch.nn.Linear(3, 1), X, (labels, labels * 2), loss_fn, epochs=2, batch_size=7)
     assert all(seen) and len(seen) == 2 * 8
+
+
+def test_fit_takes_an_optimizer_factory_and_times_each_epoch():
+    from dlcore import optim
+
+    generator = torch.Generator().manual_seed(0)
+    X = torch.randn(200, 4, generator=generator)
+    y = (X[:, 0] > 0).long()
+    model = torch.nn.Linear(4, 2)
+    history = train.fit(model, X, y, F.cross_entropy, epochs=5, optimizer=lambda p: optim.SGD(p, lr=0.5, momentum=0.9))
+    assert len(history["seconds"]) == 5 and all(s > 0 for s in history["seconds"])
+    assert train.accuracy(model, X, y) > 0.9
+    with pytest.raises(TypeError, match="optimizer must build a torch.optim.Optimizer"):
+        train.fit(model, X, y, F.cross_entropy, optimizer=lambda p: "sgd")

@@ -1,0 +1,134 @@
+"""Loss landscapes for chapter 5: test surfaces, critical points and the noise of mini-batch gradients.
+
+* :data:`SURFACES` — an ill-conditioned quadratic (a ravine), Rosenbrock's banana and a
+  saddle with two minima, each a function of two scalar tensors.
+* :func:`hessian` and :func:`classify_critical_point` — second derivatives by autograd and
+  the eigenvalue test of Eq. (eq-hessian-test).
+* :func:`minibatch_gradients` — the gradient of a mean loss on random mini-batches, next to
+  the full-batch gradient it estimates without bias, Eq. (eq-minibatch-unbiased).
+* :func:`sharp_flat` and :func:`noisy_descent` — a 1-D loss with one sharp and one flat
+  minimum, and gradient descent with mini-batch-sized noise on it: with a learning rate
+  near the sharp minimum's stability limit 2/curvature, the noise of small batches throws
+  the runs out of the sharp minimum and they settle in the flat one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+import torch
+
+from ._validation import as_count, as_nonnegative, as_positive
+
+__all__ = ["Surface", "SURFACES", "ravine", "rosenbrock", "saddle", "hessian", "classify_critical_point",
+           "linear_regression_problem", "minibatch_gradients", "sharp_flat", "noisy_descent"]
+
+
+class Surface(NamedTuple):
+    """A 2-D test function with where to start, where its minimum is and what to plot."""
+
+    name: str
+    fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    start: tuple[float, float]
+    minimum: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+
+
+def ravine(x, y, condition: float = 25.0):
+    """``(x² + condition · y²) / 2``: curvatures 1 and ``condition``, so gradient descent needs lr < 2/condition."""
+    return (x**2 + condition * y**2) / 2
+
+
+def rosenbrock(x, y):
+    """Rosenbrock's banana ``(1 − x)² + 100 (y − x²)²``, minimum 0 at (1, 1) at the end of a curved valley."""
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+def saddle(x, y):
+    """``x²/2 + y⁴/4 − y²/2``: a saddle at the origin between minima at (0, ±1), where the loss is −1/4."""
+    return x**2 / 2 + y**4 / 4 - y**2 / 2
+
+
+SURFACES = {
+    "ravine": Surface("ravine", ravine, (-4.0, 1.5), (0.0, 0.0), (-4.5, 4.5), (-2.0, 2.0)),
+    "rosenbrock": Surface("rosenbrock", rosenbrock, (-1.5, 2.0), (1.0, 1.0), (-2.0, 2.0), (-1.0, 3.0)),
+    "saddle": Surface("saddle", saddle, (-2.5, 1e-3), (0.0, 1.0), (-3.0, 3.0), (-1.6, 1.6)),
+}
+
+
+def hessian(fn: Callable[[torch.Tensor], torch.Tensor], point) -> torch.Tensor:
+    """The matrix of second derivatives of the scalar ``fn(vector)`` at ``point`` (float64, by autograd)."""
+    point = torch.as_tensor(point, dtype=torch.float64).detach()
+    if point.ndim != 1 or point.numel() == 0:
+        raise ValueError(f"point must be a non-empty vector, got shape {tuple(point.shape)}")
+    return torch.autograd.functional.hessian(fn, point)
+
+
+def classify_critical_point(H: torch.Tensor, tol: float = 1e-8) -> str:
+    """'minimum', 'maximum', 'saddle' or 'degenerate' from the Hessian's eigenvalues, Eq. (eq-hessian-test)."""
+    if not isinstance(H, torch.Tensor) or H.ndim != 2 or H.shape[0] != H.shape[1] or H.numel() == 0:
+        raise ValueError(f"H must be a square matrix, got {getattr(H, 'shape', type(H).__name__)}")
+    eigenvalues = torch.linalg.eigvalsh((H + H.T) / 2)
+    if (eigenvalues > tol).all():
+        return "minimum"
+    if (eigenvalues < -tol).all():
+        return "maximum"
+    if (eigenvalues > tol).any() and (eigenvalues < -tol).any():
+        return "saddle"
+    return "degenerate"
+
+
+def linear_regression_problem(n: int = 1000, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` points with one feature and a noisy line ``y = 2x − 1``: a loss over two parameters (slope, intercept)."""
+    generator = torch.Generator().manual_seed(as_count(seed, "seed"))
+    x = torch.randn(as_count(n, "n", minimum=2), generator=generator, dtype=torch.float64)
+    y = 2 * x - 1 + 0.8 * torch.randn(n, generator=generator, dtype=torch.float64)
+    return x, y
+
+
+def _mse_gradient(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Gradient of mean((w₀ x + w₁ − y)²) with respect to (w₀, w₁), rows of x, y batched in the leading dims."""
+    residual = w[0] * x + w[1] - y
+    return torch.stack([(2 * residual * x).mean(-1), (2 * residual).mean(-1)], dim=-1)
+
+
+def minibatch_gradients(x: torch.Tensor, y: torch.Tensor, w, batch_size: int, n_batches: int = 500,
+                        seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradients of the mean squared error of ``y ≈ w₀ x + w₁`` on ``n_batches`` random mini-batches
+    (drawn without replacement within each batch), and the full-batch gradient.
+
+    Each mini-batch gradient is an unbiased estimate of the full one, Eq.
+    (eq-minibatch-unbiased); its covariance falls as 1/B (times (N − B)/(N − 1)).
+    """
+    w = torch.as_tensor(w, dtype=torch.float64)
+    if w.shape != (2,):
+        raise ValueError(f"w must hold two numbers (slope, intercept), got shape {tuple(w.shape)}")
+    batch_size = as_count(batch_size, "batch_size", minimum=1)
+    if batch_size > len(x):
+        raise ValueError(f"batch_size must be at most the number of points ({len(x)}), got {batch_size}")
+    generator = torch.Generator().manual_seed(as_count(seed, "seed"))
+    rows = torch.rand(as_count(n_batches, "n_batches", minimum=1), len(x), generator=generator).argsort(dim=1)[:, :batch_size]
+    return _mse_gradient(w, x[rows], y[rows]), _mse_gradient(w, x, y)
+
+
+def sharp_flat(x):
+    """A 1-D loss with a sharp, deep minimum at x ≈ −1 (curvature 200, loss −0.19) and a flat,
+    shallower one at x ≈ 1.8 (curvature 0.3, loss 0.07), in a gentle bowl that keeps runs from
+    wandering off."""
+    return 1 + 0.03 * (x - 1) ** 2 - torch.exp(-100 * (x + 1) ** 2) - 0.95 * torch.exp(-((x - 2) ** 2) / 8)
+
+
+def noisy_descent(loss: Callable[[torch.Tensor], torch.Tensor], x0: float, lr: float, noise: float, steps: int = 500,
+                  n_runs: int = 200, seed: int = 0) -> torch.Tensor:
+    """Gradient descent on a 1-D ``loss`` whose gradient carries Gaussian noise of standard deviation
+    ``noise`` (a mini-batch of size B has noise ∝ 1/√B); ``n_runs`` independent runs, final positions."""
+    lr, noise = as_positive(lr, "lr"), as_nonnegative(noise, "noise")
+    generator = torch.Generator().manual_seed(as_count(seed, "seed"))
+    x = torch.full((as_count(n_runs, "n_runs", minimum=1),), float(x0), dtype=torch.float64)
+    for _ in range(as_count(steps, "steps")):
+        x.requires_grad_(True)
+        (grad,) = torch.autograd.grad(loss(x).sum(), x)
+        x = (x - lr * (grad + noise * torch.randn(x.shape, generator=generator, dtype=x.dtype))).detach()
+    return x

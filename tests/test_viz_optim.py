@@ -1,0 +1,61 @@
+"""Drive chapter 5's widgets through their controls, as a reader would."""
+
+import numpy as np
+import pytest
+
+from dlcore import landscape, optim
+
+from dlcore.viz.optim import RACERS, SCHEDULES, batch_explorer, race, race_explorer, schedule_curve, schedule_explorer
+
+
+def _number(explorer, before):
+    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
+    return float(text.split(before)[1].split()[0].rstrip(",;"))
+
+
+def test_the_race_shows_every_chosen_optimizer_and_momentum_beats_sgd_in_the_ravine():
+    explorer = race_explorer("ravine", names=("SGD", "momentum"), lr_sgd=0.01, steps=100)
+    assert _number(explorer, "momentum ") < _number(explorer, "SGD ") / 100
+    explorer.controls["names"].value = tuple(RACERS)
+    assert all(name in explorer.readout.value for name in RACERS)
+    assert len(explorer.figure.axes[1].get_lines()) == len(RACERS)
+
+
+def test_too_large_a_learning_rate_is_reported_as_divergence():
+    explorer = race_explorer("ravine", names=("SGD",), lr_sgd=0.1, steps=100)  # 0.1 > 2/25
+    assert "diverged" in explorer.readout.value
+    explorer.controls["lr_sgd"].value = 0.05
+    assert "diverged" not in explorer.readout.value
+
+
+def test_no_optimizer_chosen_is_said_plainly():
+    explorer = race_explorer(names=())
+    assert explorer.readout.value == "pick an optimizer"
+
+
+def test_gd_started_exactly_on_the_saddles_ridge_stays_there_and_a_nudge_lets_it_escape():
+    stuck = optim.trajectory(landscape.saddle, [-2.5, 0.0], optim.SGD, 300, lr=0.1)
+    np.testing.assert_allclose(stuck.path[-1], [0.0, 0.0], atol=1e-12)  # the gradient's y part is exactly 0
+    escaped = race("saddle", ["SGD", "Adam"], 0.1, 0.05, steps=300)  # the surface starts at y = 1e-3
+    assert all(abs(run.path[-1, 1]) > 0.99 for run in escaped.values())
+
+
+def test_the_gradient_cloud_tightens_as_the_batch_grows():
+    explorer = batch_explorer(batch_size=4)
+    small = _number(explorer, "their variance is ")
+    explorer.controls["batch_size"].value = 64
+    assert _number(explorer, "their variance is ") < small / 8
+    assert _number(explorer, "off the full gradient by ") < 0.2
+    assert "16 updates fit in one epoch" in explorer.readout.value
+
+
+def test_each_schedule_draws_and_reports_its_ends():
+    explorer = schedule_explorer("warmup + cosine", lr=0.1, total=1000, fraction=0.1)
+    assert _number(explorer, "starts at ") == 0.0 and "on step 100" in explorer.readout.value
+    for name in SCHEDULES:
+        explorer.controls["name"].value = name
+        curve = schedule_curve(name, 0.1, 200, 0.3)
+        assert len(curve) == 200 and curve.max() <= 0.1 + 1e-12 and (curve >= 0).all()
+    np.testing.assert_allclose(schedule_curve("constant", 0.1, 5, 0.5), 0.1)
+    with pytest.raises(ValueError, match="name must be one of"):
+        schedule_curve("exponential", 0.1, 10, 0.5)

@@ -53,14 +53,17 @@ def mlp_saved_activations(batch_size: int, widths: list[int]) -> int:
 
 def saved_activation_bytes(forward: Callable[[], torch.Tensor], exclude: list[torch.Tensor] = ()) -> int:
     """Bytes of the distinct tensors autograd saves for the backward pass while ``forward()`` runs,
-    leaving out those in ``exclude`` (the parameters, which are saved by reference)."""
-    excluded = {t.untyped_storage().data_ptr() for t in exclude}
-    seen: dict[int, int] = {}
+    leaving out those in ``exclude`` (the parameters, which are saved by reference).
+
+    A tensor is counted once however often it is saved (a ReLU's output is also the next
+    layer's input), and a view counts its own elements, not its whole base storage.
+    """
+    excluded = {t.data_ptr() for t in exclude}
+    seen: dict[tuple, int] = {}
 
     def pack(tensor: torch.Tensor) -> torch.Tensor:
-        storage = tensor.untyped_storage()
-        if storage.data_ptr() not in excluded:
-            seen[storage.data_ptr()] = storage.nbytes()
+        if tensor.data_ptr() not in excluded:
+            seen[(tensor.data_ptr(), tuple(tensor.shape), tensor.dtype)] = tensor.numel() * tensor.element_size()
         return tensor
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):

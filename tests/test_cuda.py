@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from sklearn import metrics as sk
 
-from dlcore import activations, cluster, distill, gradflow, init, losses, metrics, norm
+from dlcore import activations, cluster, distill, gradflow, init, losses, memory, metrics, norm, optim
 from dlcore.approximation import fit_hidden_units
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -167,3 +167,37 @@ def test_kd_loss_and_quantization_on_cuda():
     x = torch.randn(1000, generator=generator).to(CUDA)
     q = distill.quantize_int8(x)
     assert q.values.device.type == "cuda" and (distill.dequantize(q) - x).abs().max().item() <= q.scale / 2 + 1e-6
+
+
+@pytest.mark.parametrize("name, hyper", [
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3)), ("Adagrad", dict(lr=0.1, lr_decay=1e-3)),
+    ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)), ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1)),
+])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_optimizers_on_cuda_follow_torchs_single_tensor_path(name, hyper, dtype):
+    generator = torch.Generator().manual_seed(0)
+    start = torch.randn(64, 10, generator=generator, dtype=dtype).to(CUDA)
+    X = torch.randn(256, 64, generator=generator, dtype=dtype).to(CUDA)
+    y = torch.randint(0, 10, (256,), generator=generator).to(CUDA)
+    weights = []
+    for cls, extra in ((getattr(optim, name), {}), (getattr(torch.optim, name), {"foreach": False})):
+        W = start.clone().requires_grad_(True)
+        opt = cls([W], **hyper, **extra)
+        for _ in range(200):
+            opt.zero_grad()
+            F.cross_entropy(X @ W, y).backward()
+            opt.step()
+        assert W.device.type == "cuda"
+        weights.append(W.detach())
+    torch.testing.assert_close(weights[0], weights[1], rtol=0, atol=1e-9 if dtype == torch.float64 else 1e-5)
+
+
+def test_training_memory_is_measured_on_cuda_too():
+    model = torch.nn.Sequential(torch.nn.Linear(32, 64), torch.nn.ReLU(), torch.nn.Linear(64, 4)).to(CUDA)
+    X = torch.randn(16, 32, device=CUDA)
+    measured = memory.measure_training_memory(model, optim.AdamW(model.parameters()), lambda: model(X).square().mean())
+    predicted = memory.training_memory(sum(p.numel() for p in model.parameters()), "adamw", 4,
+                                       memory.mlp_saved_activations(16, [32, 64, 4]))
+    assert measured["optimizer_state"] == predicted["optimizer_state"]
+    assert measured["activations"] == predicted["activations"] + 16 * 4 * 4

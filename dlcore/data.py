@@ -28,7 +28,7 @@ class Split(NamedTuple):
     target_names: tuple[str, ...]
 
 
-def _split(X, y, feature_names, target_names, test_size, seed, *, stratify=True) -> Split:
+def _split(X, y, feature_names, target_names, test_size, seed, *, stratify=True, standardize=True) -> Split:
     test_size = float(as_probabilities(test_size, "test_size"))
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must lie strictly between 0 and 1, got {test_size}")
@@ -38,6 +38,8 @@ def _split(X, y, feature_names, target_names, test_size, seed, *, stratify=True)
     )
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     std[std == 0] = 1.0  # a constant feature (a blank pixel) stays 0 instead of 0/0
+    if not standardize:
+        mean, std = np.zeros_like(mean), np.ones_like(std)
     target_dtype = torch.int64 if stratify else torch.float32
     return Split(
         torch.tensor((X_train - mean) / std, dtype=torch.float32),
@@ -70,10 +72,11 @@ def breast_cancer(features: Sequence[str] | None = None, *, test_size: float = 0
     return _split(bunch.data[:, columns], malignant, features, ("benign", "malignant"), test_size, seed)
 
 
-def digits(*, test_size: float = 0.5, seed: int = 0, tail_ratio: float = 1.0) -> Split:
+def digits(*, test_size: float = 0.5, seed: int = 0, tail_ratio: float = 1.0, standardize: bool = True) -> Split:
     """1,797 handwritten digits as 8×8 grey images flattened to 64 features; labels 0–9.
 
-    ``tail_ratio`` < 1 makes the classes long-tailed (see :func:`long_tail`) before
+    Pixels are standardised with the training split's statistics unless ``standardize=False``,
+    which keeps the raw grey levels 0–16 (what image augmentations must work on). ``tail_ratio`` < 1 makes the classes long-tailed (see :func:`long_tail`) before
     splitting, so training and test sets share the same imbalance.
     """
     bunch = datasets.load_digits()
@@ -81,7 +84,8 @@ def digits(*, test_size: float = 0.5, seed: int = 0, tail_ratio: float = 1.0) ->
     if tail_ratio != 1.0:
         keep = long_tail(y, tail_ratio, seed=seed)
         X, y = X[keep], y[keep]
-    return _split(X, y, [f"pixel_{i}" for i in range(64)], [str(d) for d in range(10)], test_size, seed)
+    return _split(X, y, [f"pixel_{i}" for i in range(64)], [str(d) for d in range(10)], test_size, seed,
+                  standardize=standardize)
 
 
 def diabetes(*, test_size: float = 0.5, seed: int = 0) -> Split:

@@ -45,6 +45,7 @@ __all__ = [
     "mean_absolute_error",
     "root_mean_squared_error",
     "r2_score",
+    "expected_calibration_error",
 ]
 
 AVERAGES = ("binary", "micro", "macro", "weighted", None)
@@ -486,3 +487,26 @@ def r2_score(y_true, y_pred) -> float:
     score[constant & (residual == 0)] = 1.0
     score[constant & (residual != 0)] = 0.0
     return float(np.mean(score))
+
+
+def expected_calibration_error(y_true, y_prob, *, n_bins: int = 10) -> float:
+    """Top-label expected calibration error: bin the predictions by their confidence (largest
+    probability) into ``n_bins`` equal-width bins of [0, 1] and average |accuracy − confidence|
+    over the bins, weighted by their share of samples (chapter 6).
+
+    ``y_true`` holds class indices 0 … K − 1, ``y_prob`` the (n, K) predicted probabilities.
+    """
+    labels = as_labels(y_true, "y_true")
+    prob = as_probabilities(y_prob, "y_prob", ndim=2)
+    same_length(y_true=labels, y_prob=prob)
+    if labels.dtype.kind not in "iuf" or labels.min() < 0 or labels.max() >= prob.shape[1]:
+        raise ValueError(f"y_true must hold class indices in [0, {prob.shape[1] - 1}]")
+    if not np.allclose(prob.sum(axis=1), 1.0, atol=1e-6):
+        raise ValueError("y_prob's rows must sum to 1")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
+    confidence = prob.max(axis=1)
+    correct = prob.argmax(axis=1) == labels.astype(np.int64)
+    bins = np.minimum((confidence * n_bins).astype(np.int64), n_bins - 1)  # confidence 1.0 goes in the last bin
+    gap = np.abs(np.bincount(bins, weights=correct, minlength=n_bins) - np.bincount(bins, weights=confidence, minlength=n_bins))
+    return float(gap.sum() / len(labels))

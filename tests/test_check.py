@@ -291,3 +291,32 @@ def test_adamw_checker_passes_torch_and_a_textbook_step_and_fails_the_classic_mi
     assert "bias correction matters most" in capsys.readouterr().out
     assert not check_adamw_step(lambda *a, **k: _adamw(*a, **k, decoupled=False))
     assert "weight decay" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ dropout ----------
+
+from dlcore.check.regularization import check_dropout  # noqa: E402
+from dlcore.regularization import dropout  # noqa: E402
+
+
+def test_dropout_checker_passes_torch_and_dlcore_and_fails_the_classic_mistakes(capsys):
+    assert check_dropout(lambda x, p, training: torch.nn.functional.dropout(x, p, training))
+    assert check_dropout(lambda x, p, training: dropout(x, p, training))
+    assert "the mean is kept" in capsys.readouterr().out
+
+    def no_rescale(x, p, training):
+        return x * (torch.rand_like(x) >= p) if training else x
+
+    def drops_in_eval(x, p, training):
+        return x * (torch.rand_like(x) >= p) / (1 - p)
+
+    def drops_one_minus_p(x, p, training):
+        return x * (torch.rand_like(x) < p) / p if training and p > 0 else x
+
+    assert not check_dropout(no_rescale)
+    assert "x / (1 - p)" in capsys.readouterr().out
+    assert not check_dropout(drops_in_eval)
+    assert "evaluation mode" in capsys.readouterr().out
+    assert not check_dropout(drops_one_minus_p)
+    assert not check_dropout(lambda x, p, training: 1 / 0)
+    assert "ZeroDivisionError" in capsys.readouterr().out

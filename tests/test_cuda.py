@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from sklearn import metrics as sk
 
-from dlcore import activations, cluster, distill, gradflow, init, losses, memory, metrics, norm, optim
+from dlcore import activations, cluster, distill, gradflow, init, losses, memory, metrics, norm, optim, regularization
 from dlcore.approximation import fit_hidden_units
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -201,3 +201,18 @@ def test_training_memory_is_measured_on_cuda_too():
                                        memory.mlp_saved_activations(16, [32, 64, 4]))
     assert measured["optimizer_state"] == predicted["optimizer_state"]
     assert measured["activations"] == predicted["activations"] + 16 * 4 * 4
+
+
+def test_dropout_clipping_and_augmentation_on_cuda():
+    x = torch.ones(200_000, device=CUDA, dtype=torch.float64)
+    out = regularization.dropout(x, 0.3)
+    assert out.device.type == "cuda" and abs((out == 0).double().mean().item() - 0.3) < 0.01
+    assert torch.equal(regularization.dropout(x, 0.3, training=False), x)
+    params = [torch.zeros(5, 3, device=CUDA, requires_grad=True) for _ in range(2)]
+    twins = [torch.zeros(5, 3, device=CUDA, requires_grad=True) for _ in range(2)]
+    for p, q in zip(params, twins):
+        p.grad = torch.randn(5, 3, device=CUDA) * 4
+        q.grad = p.grad.clone()
+    torch.testing.assert_close(regularization.clip_grad_norm_(params, 1.0), torch.nn.utils.clip_grad_norm_(twins, 1.0))
+    images = regularization.augment_images(torch.rand(10, 64, device=CUDA), max_shift=1, noise=0.1, flip=True)
+    assert images.device.type == "cuda" and images.shape == (10, 64)

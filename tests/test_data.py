@@ -85,3 +85,12 @@ def test_cluster_shapes():
         assert set(y.tolist()) == set(range(int(y.max()) + 1))
     with pytest.raises(ValueError, match="kind must be one of"):
         data.cluster_shapes("spirals")
+
+
+def test_raw_digits_are_the_same_split_before_standardisation():
+    raw, standard = data.digits(standardize=False), data.digits()
+    assert raw.X_train.min() == 0 and raw.X_train.max() == 16
+    assert torch.equal(raw.y_train, standard.y_train)
+    mean, std = raw.X_train.mean(0), raw.X_train.std(0, unbiased=False)
+    std[std == 0] = 1
+    torch.testing.assert_close((raw.X_test - mean) / std, standard.X_test, rtol=1e-4, atol=1e-4)

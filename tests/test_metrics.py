@@ -349,3 +349,47 @@ def test_labels_may_come_as_tensors_and_whole_floats():
     y_true, y_pred = torch.tensor([0, 1, 1, 0]), np.array([0.0, 1.0, 0.0, 0.0])
     assert metrics.accuracy(y_true, y_pred) == 0.75
     assert metrics.roc_auc(torch.tensor([0, 1]), np.array([0.2, 0.4])) == 1.0
+
+
+# ------------------------------------------------------------------ calibration -----
+
+def _ece_loop(y, prob, n_bins):
+    """The definition, one bin at a time (bins (k/n, (k+1)/n], the first closed at 0)."""
+    confidence, predicted = prob.max(1), prob.argmax(1)
+    total = 0.0
+    for k in range(n_bins):
+        low, high = k / n_bins, (k + 1) / n_bins
+        inside = (confidence >= low) & (confidence < high) if k < n_bins - 1 else (confidence >= low)
+        if inside.any():
+            total += inside.sum() * abs((predicted[inside] == y[inside]).mean() - confidence[inside].mean())
+    return total / len(y)
+
+
+@pytest.mark.parametrize("seed, n_bins", [(0, 10), (1, 15), (2, 1), (3, 100)])
+def test_expected_calibration_error_equals_the_definition(seed, n_bins):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(size=(500, 4)) * 3
+    prob = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    y = rng.integers(0, 4, 500)
+    assert metrics.expected_calibration_error(y, prob, n_bins=n_bins) == pytest.approx(_ece_loop(y, prob, n_bins), abs=1e-12)
+
+
+def test_a_calibrated_model_has_small_ece_and_an_overconfident_one_large():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.5, 1.0, 100_000)
+    y_calibrated = (rng.uniform(size=p.size) < p).astype(int)  # the predicted class 1 is right with probability p
+    prob = np.stack([1 - p, p], 1)
+    assert metrics.expected_calibration_error(y_calibrated, prob) < 0.01
+    y_coin = rng.integers(0, 2, p.size)
+    assert metrics.expected_calibration_error(y_coin, prob) == pytest.approx(0.25, abs=0.01)
+
+
+@pytest.mark.parametrize("y, prob, message", [
+    ([0, 1], [[0.5, 0.5], [0.2, 0.7]], "rows must sum to 1"),
+    ([0, 2], [[0.5, 0.5], [0.3, 0.7]], r"class indices in \[0, 1\]"),
+    ([0], [[0.5, 0.5], [0.3, 0.7]], "same length"),
+    ([0, 1], [0.5, 0.5], "2-dimensional"),
+])
+def test_expected_calibration_error_refuses_bad_input(y, prob, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.expected_calibration_error(y, prob)

@@ -1,0 +1,191 @@
+"""Chapter 6's pictures: polynomial over- and underfitting, L1 vs L2 coefficient paths, and dropout's curves."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from .. import data, losses, regularization, train
+from . import PALETTE, Explorer
+
+__all__ = ["polynomial_data", "legendre_features", "fit_polynomial", "polynomial_errors", "draw_polynomial",
+           "polynomial_explorer", "sparse_regression", "coefficient_paths", "draw_paths", "path_explorer",
+           "dropout_curves", "draw_dropout", "dropout_explorer"]
+
+D = torch.float64
+
+
+def polynomial_data(n_train: int = 20, n_val: int = 200, noise: float = 0.25, seed: int = 0):
+    """``y = sin(πx) + noise`` on x ∈ [−1, 1]: a small training set and a large validation set."""
+    generator = torch.Generator().manual_seed(seed)
+
+    def sample(n):
+        x = torch.rand(n, generator=generator, dtype=D) * 2 - 1
+        return x, torch.sin(torch.pi * x) + noise * torch.randn(n, generator=generator, dtype=D)
+
+    return sample(n_train), sample(n_val)
+
+
+def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
+    """Legendre polynomials P₀ … P_degree of x ∈ [−1, 1] (well conditioned, unlike raw powers)."""
+    columns = [torch.ones_like(x), x]
+    for k in range(1, degree):
+        columns.append(((2 * k + 1) * x * columns[k] - k * columns[k - 1]) / (k + 1))
+    return torch.stack(columns[: degree + 1], dim=1)
+
+
+def fit_polynomial(x: torch.Tensor, y: torch.Tensor, degree: int, lam: float) -> torch.Tensor:
+    """Ridge regression on Legendre features: minimise mean squared error + lam · ‖w‖² (intercept not penalised).
+
+    Solved as one least-squares problem on the features stacked over √(n·lam)·I (not through
+    the normal equations, whose condition number is the square of this one's).
+    """
+    F = legendre_features(x, degree)
+    root = torch.full((degree + 1,), (len(x) * lam) ** 0.5, dtype=D)
+    root[0] = 0.0
+    A = torch.cat([F, torch.diag(root)])
+    b = torch.cat([y, torch.zeros(degree + 1, dtype=D)])
+    return torch.linalg.lstsq(A, b[:, None], driver="gelsd").solution[:, 0]
+
+
+def polynomial_errors(degrees, lam: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation RMSE for each degree at penalty ``lam``."""
+    (x, y), (xv, yv) = polynomial_data(seed=seed)
+    rmse = lambda X, t, w: ((X @ w - t) ** 2).mean().sqrt().item()  # noqa: E731
+    train_err, val_err = [], []
+    for d in degrees:
+        w = fit_polynomial(x, y, d, lam)
+        train_err.append(rmse(legendre_features(x, d), y, w))
+        val_err.append(rmse(legendre_features(xv, d), yv, w))
+    return np.array(train_err), np.array(val_err)
+
+
+def draw_polynomial(figure: Figure, degree: int, log_lambda: float) -> str:
+    """The fitted curve on the data (left); training and validation error against the degree (right)."""
+    lam = 0.0 if log_lambda <= -8 else 10.0**log_lambda
+    (x, y), (xv, yv) = polynomial_data()
+    fit_ax, err_ax = figure.subplots(1, 2)
+    grid = torch.linspace(-1, 1, 400, dtype=D)
+    w = fit_polynomial(x, y, degree, lam)
+    fit_ax.scatter(xv, yv, s=6, color=PALETTE["grey"], label="validation")
+    fit_ax.scatter(x, y, s=25, color=PALETTE["black"], label="training (20 points)")
+    fit_ax.plot(grid, torch.sin(torch.pi * grid), "--", color=PALETTE["green"], label="truth sin(πx)")
+    fit_ax.plot(grid, legendre_features(grid, degree) @ w, color=PALETTE["vermillion"], lw=2, label=f"degree {degree}")
+    fit_ax.set(ylim=(-2, 2), xlabel="x", ylabel="y", title=f"degree {degree}, λ = {lam:.0e}")
+    fit_ax.legend(fontsize=8, loc="lower right")
+    degrees = list(range(16))
+    train_err, val_err = polynomial_errors(degrees, lam)
+    err_ax.semilogy(degrees, train_err, "o-", color=PALETTE["blue"], ms=4, label="training")
+    err_ax.semilogy(degrees, val_err, "o-", color=PALETTE["orange"], ms=4, label="validation")
+    err_ax.axvline(degree, color=PALETTE["vermillion"], lw=1)
+    err_ax.set(xlabel="degree", ylabel="RMSE", title="error against model complexity", ylim=(0.05, 3))
+    err_ax.legend(fontsize=8)
+    best = int(np.argmin(val_err))
+    return (f"degree {degree}, λ = {lam:.0e}: training RMSE <b>{train_err[degree]:.3f}</b>, validation RMSE "
+            f"<b>{val_err[degree]:.3f}</b> &nbsp;·&nbsp; at this λ the best validation error is at degree {best}")
+
+
+def polynomial_explorer(degree: int = 9, log_lambda: float = -9.0) -> Explorer:
+    """Degree and λ sliders → the fitted curve, and training vs validation error (λ = 0 at the left end)."""
+    controls = {
+        "degree": widgets.IntSlider(value=degree, min=0, max=15, description="degree", continuous_update=False),
+        "log_lambda": widgets.FloatSlider(value=log_lambda, min=-9, max=1, step=0.5, description="log₁₀ λ",
+                                          continuous_update=False, readout_format=".1f"),
+    }
+
+    def draw(figure: Figure, degree: int, log_lambda: float) -> str:
+        return draw_polynomial(figure, degree, log_lambda)
+
+    return Explorer(controls, draw, figsize=(10.0, 3.8))
+
+
+def sparse_regression(n: int = 60, d: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Standardised features of which only the first 3 matter: X, y and the true coefficients."""
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d, generator=generator, dtype=D)
+    true = torch.zeros(d, dtype=D)
+    true[:3] = torch.tensor([3.0, -2.0, 1.5], dtype=D)
+    return X, X @ true + 0.8 * torch.randn(n, generator=generator, dtype=D), true
+
+
+def coefficient_paths(lambdas, seed: int = 0) -> dict[str, np.ndarray]:
+    """Coefficients (len(lambdas), d) of the L1 (lasso) and L2 (ridge) fits along ``lambdas``."""
+    X, y, _ = sparse_regression(seed=seed)
+    paths = {"L1": [], "L2": []}
+    for lam in lambdas:
+        paths["L1"].append(regularization.penalized_least_squares(X, y, l1=lam).numpy())
+        paths["L2"].append(regularization.penalized_least_squares(X, y, l2=lam).numpy())
+    return {k: np.array(v) for k, v in paths.items()}
+
+
+def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray, index: int) -> str:
+    """Both coefficient paths against λ, the chosen λ marked, and the exact zeros counted."""
+    readouts = []
+    for ax, kind in zip(figure.subplots(1, 2, sharey=True), ("L1", "L2")):
+        path = paths[kind]
+        for j in range(path.shape[1]):
+            ax.semilogx(lambdas, path[:, j], color=PALETTE["blue"] if j < 3 else PALETTE["grey"], lw=1.5 if j < 3 else 1)
+        ax.axvline(lambdas[index], color=PALETTE["vermillion"])
+        zeros = int((path[index] == 0).sum())
+        ax.set(xlabel="λ", title=f"{kind}: {zeros} of {path.shape[1]} coefficients exactly 0")
+        readouts.append(f"{kind}: <b>{zeros}</b> exact zeros, ‖w‖ = {np.linalg.norm(path[index]):.2f}")
+    figure.axes[0].set_ylabel("coefficient (blue: the 3 that matter)")
+    return f"λ = {lambdas[index]:.3g} &nbsp;·&nbsp; " + " &nbsp;·&nbsp; ".join(readouts)
+
+
+def path_explorer(paths: dict[str, np.ndarray], lambdas, index: int = 20) -> Explorer:
+    """A λ slider over precomputed L1 and L2 paths → the coefficients at that λ and how many are exactly zero."""
+    lambdas = np.asarray(lambdas)
+    controls = {"index": widgets.IntSlider(value=index, min=0, max=len(lambdas) - 1, description="λ step",
+                                           continuous_update=False)}
+
+    def draw(figure: Figure, index: int) -> str:
+        return draw_paths(figure, paths, lambdas, index)
+
+    return Explorer(controls, draw, figsize=(10.0, 3.6))
+
+
+def dropout_curves(rates, n_train: int = 200, width: int = 512, epochs: int = 60, seed: int = 0) -> dict[float, dict]:
+    """Train an over-parameterised MLP (64 → width → width → 10) on ``n_train`` digits once per dropout
+    rate; the training loss and validation accuracy per epoch (the validation set is the test split)."""
+    digits = data.digits()
+    X, y = digits.X_train[:n_train], digits.y_train[:n_train]
+    curves = {}
+    for p in rates:
+        torch.manual_seed(seed)
+        model = torch.nn.Sequential(torch.nn.Linear(64, width), torch.nn.ReLU(), regularization.Dropout(p),
+                                    torch.nn.Linear(width, width), torch.nn.ReLU(), regularization.Dropout(p),
+                                    torch.nn.Linear(width, 10))
+        history = train.fit(model, X, y, losses.cross_entropy, epochs=epochs, batch_size=32, lr=1e-3, seed=seed,
+                            X_val=digits.X_test, y_val=digits.y_test)
+        curves[p] = {"loss": history["loss"], "val_accuracy": history["val_accuracy"],
+                     "train_accuracy": train.accuracy(model, X, y)}
+    return curves
+
+
+def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> str:
+    """Training loss and validation accuracy per epoch for rate ``p`` over the no-dropout run."""
+    loss_ax, acc_ax = figure.subplots(1, 2)
+    for rate, colour, width in ((0.0, PALETTE["grey"], 1.5), (p, PALETTE["vermillion"], 2.0)):
+        label = "no dropout" if rate == 0 else f"dropout {rate:g}"
+        loss_ax.semilogy(curves[rate]["loss"], color=colour, lw=width, label=label)
+        acc_ax.plot(curves[rate]["val_accuracy"], color=colour, lw=width, label=label)
+    loss_ax.set(xlabel="epoch", ylabel="training loss", title="training loss (with dropout active)")
+    acc_ax.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy", ylim=(0.6, 1.0))
+    loss_ax.legend(fontsize=8)
+    acc_ax.legend(fontsize=8, loc="lower right")
+    run = curves[p]
+    return (f"dropout {p:g}: final training loss <b>{run['loss'][-1]:.3f}</b>, training accuracy {run['train_accuracy']:.3f}, "
+            f"validation accuracy <b>{run['val_accuracy'][-1]:.3f}</b> (best {max(run['val_accuracy']):.3f})")
+
+
+def dropout_explorer(curves: dict[float, dict], p: float = 0.5) -> Explorer:
+    """A dropout-rate slider over curves precomputed by :func:`dropout_curves`."""
+    controls = {"p": widgets.SelectionSlider(options=sorted(curves), value=p, description="dropout p", continuous_update=False)}
+
+    def draw(figure: Figure, p: float) -> str:
+        return draw_dropout(figure, curves, p)
+
+    return Explorer(controls, draw, figsize=(10.0, 3.6))

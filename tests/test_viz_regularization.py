@@ -1,0 +1,59 @@
+"""Drive chapter 6's widgets through their controls, as a reader would."""
+
+import numpy as np
+import torch
+
+from dlcore.viz.regularization import (
+    coefficient_paths, dropout_curves, dropout_explorer, fit_polynomial, legendre_features, path_explorer,
+    polynomial_errors, polynomial_explorer,
+)
+
+
+def _number(explorer, before):
+    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
+    return float(text.split(before)[1].split()[0].rstrip(",;"))
+
+
+def test_legendre_features_are_the_legendre_polynomials():
+    x = torch.linspace(-1, 1, 7, dtype=torch.float64)
+    F = legendre_features(x, 3)
+    torch.testing.assert_close(F[:, 2], (3 * x**2 - 1) / 2)
+    torch.testing.assert_close(F[:, 3], (5 * x**3 - 3 * x) / 2)
+
+
+def test_high_degrees_overfit_without_a_penalty_and_lambda_cures_it():
+    train_err, val_err = polynomial_errors(range(16), lam=0.0)
+    assert train_err[15] < train_err[3] and val_err[15] > 10 * val_err[3]
+    assert polynomial_errors([15], lam=1e-3)[1][0] < val_err[15] / 10
+    explorer = polynomial_explorer(degree=15, log_lambda=-9)
+    wild = _number(explorer, "validation RMSE ")
+    explorer.controls["log_lambda"].value = -3.0
+    assert _number(explorer, "validation RMSE ") < wild / 10
+    explorer.controls["degree"].value = 0
+    assert _number(explorer, "training RMSE ") > 0.5  # a constant underfits
+
+
+def test_a_huge_lambda_shrinks_everything_but_the_intercept():
+    x = torch.linspace(-1, 1, 30, dtype=torch.float64)
+    w = fit_polynomial(x, torch.sin(torch.pi * x) + 2, 5, lam=1e6)
+    assert abs(w[0].item() - 2) < 0.01 and w[1:].abs().max() < 1e-4
+
+
+def test_l1_paths_have_exact_zeros_and_l2_paths_none():
+    lambdas = np.logspace(-3, 1, 12)
+    paths = coefficient_paths(lambdas)
+    assert (paths["L1"][-1] == 0).all() and (paths["L1"][0] != 0).sum() >= 10
+    assert (paths["L2"] != 0).all()
+    explorer = path_explorer(paths, lambdas, index=0)
+    few = _number(explorer, "L1: ")
+    explorer.controls["index"].value = 8
+    assert _number(explorer, "L1: ") > few and _number(explorer, "L2: ") == 0
+
+
+def test_dropout_explorer_reads_the_precomputed_curves():
+    curves = dropout_curves([0.0, 0.5], n_train=60, width=32, epochs=3)
+    explorer = dropout_explorer(curves, p=0.5)
+    assert _number(explorer, "final training loss ") == round(curves[0.5]["loss"][-1], 3)
+    explorer.controls["p"].value = 0.0
+    assert explorer.readout.value.startswith("dropout 0:")
+    assert len(curves[0.0]["val_accuracy"]) == 3

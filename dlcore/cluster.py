@@ -23,6 +23,12 @@ __all__ = ["KMeansResult", "as_points", "pairwise_distances", "assign", "kmeans_
 
 METRICS = ("euclidean", "manhattan", "cosine")
 _CHUNK_ELEMENTS = 2**24  # distances computed in row blocks of at most this many entries
+# The assignment step's block of distances is kept small enough (2 MiB in float64) to stay
+# in a core's cache while torch.min reads it back: 2x faster than 32 MiB blocks.
+_ASSIGN_BLOCK_ELEMENTS = 2**18
+# Below this many features, one weighted bincount per feature sums clusters faster than
+# index_add_, which pays a fixed cost per row (benchmarks/bench_cluster.py, on a CPU).
+_NARROW_FEATURES = 16
 
 
 class KMeansResult(NamedTuple):
@@ -95,7 +101,7 @@ def _nearest(X: torch.Tensor, centers: torch.Tensor, x_squared: torch.Tensor | N
     if x_squared is None:
         x_squared = (X * X).sum(1)
     k, n = centers.shape[0], X.shape[0]
-    rows = max(1, min(n, 65_536, _CHUNK_ELEMENTS // max(1, k)))
+    rows = max(1, min(n, _ASSIGN_BLOCK_ELEMENTS // max(1, k)))
     buffer = torch.empty(rows, k, dtype=X.dtype, device=X.device)
     c_squared = (centers * centers).sum(1)
     partial = torch.empty(n, dtype=X.dtype, device=X.device)
@@ -104,7 +110,7 @@ def _nearest(X: torch.Tensor, centers: torch.Tensor, x_squared: torch.Tensor | N
         block = X[start:start + rows]
         out = buffer[: len(block)]
         torch.addmm(c_squared, block, centers.T, alpha=-2, out=out)
-        torch.min(out, 1, out=(partial[start:start + rows], labels[start:start + rows]))
+        partial[start:start + rows], labels[start:start + rows] = out.min(1)
     return labels, (partial + x_squared).clamp_(min=0)
 
 
@@ -171,8 +177,8 @@ def _initial_centers(X: torch.Tensor, k: int, init, seed: int) -> torch.Tensor:
 
 
 def _cluster_sums(X: torch.Tensor, labels: torch.Tensor, k: int, columns: torch.Tensor | None) -> torch.Tensor:
-    """Per-cluster sums of the rows of X. On a CPU, one weighted bincount per feature
-    (``columns`` is X transposed and contiguous) is several times faster than ``index_add_``."""
+    """Per-cluster sums of the rows of X: ``index_add_`` by default; with ``columns`` (X
+    transposed and contiguous, for narrow X on a CPU) one weighted bincount per feature."""
     if columns is None:
         return torch.zeros(k, X.shape[1], dtype=X.dtype, device=X.device).index_add_(0, labels, X)
     return torch.stack([torch.bincount(labels, weights=column, minlength=k) for column in columns], dim=1).to(X.dtype)
@@ -202,7 +208,7 @@ def _lloyd(X: torch.Tensor, centers: torch.Tensor, max_iter: int, tol: float):
     history, trail = [], [centers]
     strict = False
     x_squared = (X * X).sum(1)
-    columns = None if X.is_cuda else X.T.contiguous()
+    columns = X.T.contiguous() if not X.is_cuda and X.shape[1] < _NARROW_FEATURES else None
     for iteration in range(1, max_iter + 1):
         labels, squared = _nearest(X, centers, x_squared)  # assignment, Eq. (eq-lloyd-assign)
         history.append(squared.sum())

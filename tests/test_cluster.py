@@ -30,6 +30,18 @@ def test_lloyd_from_the_same_start_equals_sklearn(seed, tol):
     assert ours.n_iter == reference.n_iter_
 
 
+@pytest.mark.parametrize("d", [4, 32])  # both ways of summing clusters: per-feature bincount and index_add_
+def test_lloyd_equals_sklearn_when_the_distances_span_several_blocks(d):
+    k = 64  # 2**18 // 64 = 4096 rows per block: 9000 points take three blocks
+    X = blobs(d, n=9000, k=k, d=d, std=3.0)
+    start = X[np.random.default_rng(d).choice(len(X), k, replace=False)]
+    reference = KMeans(k, init=start, n_init=1, algorithm="lloyd", tol=0.0, max_iter=30).fit(X)
+    ours = cluster.kmeans(X, k, init=start, tol=0.0, max_iter=30)
+    np.testing.assert_array_equal(ours.labels.numpy(), reference.labels_)
+    np.testing.assert_allclose(ours.centers.numpy(), reference.cluster_centers_, rtol=1e-10, atol=1e-10)
+    assert ours.n_iter == reference.n_iter_
+
+
 def test_max_iter_stops_where_sklearn_stops():
     X = blobs(1, std=3.0)
     start = X[:5]

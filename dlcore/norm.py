@@ -26,10 +26,12 @@ BatchNorm's running variance is unbiased (÷ n − 1), as in torch.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import torch
 from torch import nn
+from torch.autograd.function import once_differentiable
 
 from ._validation import as_float_tensor, as_positive, as_scalar
 
@@ -47,18 +49,74 @@ __all__ = [
 ]
 
 
-def _standardize(x: torch.Tensor, dims: tuple[int, ...], eps: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(x − mean) / sqrt(biased var + eps) over ``dims``; also returns the mean and the biased variance."""
-    mean = x.mean(dim=dims, keepdim=True)
-    var = x.var(dim=dims, unbiased=False, keepdim=True)
-    return (x - mean) * torch.rsqrt(var + eps), mean, var
+class _Normalize(torch.autograd.Function):
+    r""":math:`y = \gamma \hat x + \beta` with :math:`\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}`
+    over ``dims`` (Eqs. (eq-batch-norm) and (eq-layer-norm)), and the backward pass derived
+    in Eq. (eq-norm-backward). For :math:`g = \partial L / \partial y` and
+    :math:`\hat g = \gamma g`,
+
+    .. math:: \frac{\partial L}{\partial \beta} = \sum g, \quad
+              \frac{\partial L}{\partial \gamma} = \sum g \hat x, \quad
+              \frac{\partial L}{\partial x} = \frac{\hat g - \operatorname{mean}(\hat g)
+              - \hat x \operatorname{mean}(\hat g \hat x)}{\sqrt{\sigma^2 + \epsilon}} ,
+
+    the sums over the axes :math:`\gamma` and :math:`\beta` are broadcast along, the means
+    over ``dims``. ``weight`` and ``bias`` (either may be None) come already shaped to
+    broadcast against ``x``. Autograd would assemble the same gradient from a dozen passes
+    over the data; the formula needs half as many (``benchmarks/bench_norm.py``).
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, weight, bias, dims: tuple[int, ...], eps: float):
+        mean = x.mean(dim=dims, keepdim=True)
+        x_hat = x - mean
+        n = math.prod(x.shape[d] for d in dims)
+        var = torch.linalg.vector_norm(x_hat, dim=dims, keepdim=True).square_() / n  # biased; no n-sized temporary
+        inv_std = torch.rsqrt(var + eps)
+        x_hat.mul_(inv_std)  # a fresh tensor: safe to scale in place
+        ctx.dims = dims
+        ctx.save_for_backward(x_hat, inv_std, weight, bias)
+        ctx.mark_non_differentiable(mean, var)
+        return _affine(x_hat, weight, bias), mean, var
+
+    @staticmethod
+    @once_differentiable  # the backward is not itself differentiable: a second derivative raises
+    def backward(ctx, grad: torch.Tensor, _mean_grad, _var_grad):
+        x_hat, inv_std, weight, bias = ctx.saved_tensors
+        grad_weight = grad_bias = None
+        if bias is not None and ctx.needs_input_grad[2]:
+            grad_bias = grad.sum_to_size(bias.shape)
+        grad_x_hat = grad.clone() if weight is None else grad * weight  # ĝ, overwritten below by ∂L/∂x
+        grad_times_x_hat = grad * x_hat
+        if weight is not None:
+            if ctx.needs_input_grad[1]:
+                grad_weight = grad_times_x_hat.sum_to_size(weight.shape)
+            grad_times_x_hat.mul_(weight)  # now ĝ x̂
+        projection = grad_times_x_hat.mean(dim=ctx.dims, keepdim=True)
+        grad_x = grad_x_hat.sub_(grad_x_hat.mean(dim=ctx.dims, keepdim=True))
+        grad_x.addcmul_(x_hat, projection, value=-1).mul_(inv_std)
+        return grad_x, grad_weight, grad_bias, None, None
 
 
-def _affine(x_hat: torch.Tensor, weight, bias, shape) -> torch.Tensor:
+def _normalize(x: torch.Tensor, dims: tuple[int, ...], eps: float, weight=None, bias=None):
+    """γ x̂ + β over ``dims``; also returns the mean and the biased variance (constants to
+    autograd: only the output carries a gradient)."""
+    return _Normalize.apply(x, weight, bias, dims, eps)
+
+
+def _broadcastable(weight, bias, shape) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """Per-channel ``weight`` and ``bias`` reshaped to ``shape`` (such as (1, C, 1, 1)) to broadcast against the input."""
+    return tuple(None if value is None else value.reshape(shape) for value in (weight, bias))
+
+
+def _affine(x_hat: torch.Tensor, weight, bias) -> torch.Tensor:
+    """γ x̂ + β, Eq. (eq-batch-norm), for ``weight`` and ``bias`` that broadcast against ``x_hat`` (either may be None)."""
+    if weight is not None and bias is not None:
+        return torch.addcmul(bias, x_hat, weight)
     if weight is not None:
-        x_hat = x_hat * weight.reshape(shape)
+        return x_hat * weight
     if bias is not None:
-        x_hat = x_hat + bias.reshape(shape)
+        return x_hat + bias
     return x_hat
 
 
@@ -102,15 +160,15 @@ def batch_norm(input: torch.Tensor, running_mean: torch.Tensor | None, running_v
         count = x.numel() // channels
         if count < 2:
             raise ValueError(f"batch_norm needs more than 1 value per channel in training, got input of shape {tuple(x.shape)}")
-        x_hat, mean, var = _standardize(x, dims, eps)
+        y, mean, var = _normalize(x, dims, eps, *_broadcastable(weight, bias, shape))
         if training and running_mean is not None and running_var is not None:
             factor = as_scalar(momentum, "momentum") if momentum is not None else 1.0
             with torch.no_grad():
                 running_mean.mul_(1 - factor).add_(factor * mean.flatten())
                 running_var.mul_(1 - factor).add_(factor * var.flatten() * count / (count - 1))
-    else:
-        x_hat = (x - running_mean.reshape(shape)) * torch.rsqrt(running_var.reshape(shape) + eps)
-    return _affine(x_hat, weight, bias, shape)
+        return y
+    x_hat = (x - running_mean.reshape(shape)) * torch.rsqrt(running_var.reshape(shape) + eps)
+    return _affine(x_hat, *_broadcastable(weight, bias, shape))
 
 
 def _normalized_shape(normalized_shape) -> tuple[int, ...]:
@@ -145,8 +203,7 @@ def layer_norm(input: torch.Tensor, normalized_shape, weight: torch.Tensor | Non
     normalized_shape = _normalized_shape(normalized_shape)
     dims = _trailing(x, normalized_shape)
     weight, bias = _elementwise(weight, normalized_shape, "weight"), _elementwise(bias, normalized_shape, "bias")
-    x_hat, _, _ = _standardize(x, dims, as_positive(eps, "eps"))
-    return _affine(x_hat, weight, bias, normalized_shape)
+    return _normalize(x, dims, as_positive(eps, "eps"), weight, bias)[0]
 
 
 def instance_norm(input: torch.Tensor, weight: torch.Tensor | None = None, bias: torch.Tensor | None = None,
@@ -157,8 +214,8 @@ def instance_norm(input: torch.Tensor, weight: torch.Tensor | None = None, bias:
         raise ValueError(f"input must have shape (N, C, L) or (N, C, H, W), with spatial axes to normalise, got {tuple(x.shape)}")
     channels = x.shape[1]
     weight, bias = _per_channel(weight, channels, "weight"), _per_channel(bias, channels, "bias")
-    x_hat, _, _ = _standardize(x, tuple(range(2, x.ndim)), as_positive(eps, "eps"))
-    return _affine(x_hat, weight, bias, [1, channels] + [1] * (x.ndim - 2))
+    shape = [1, channels] + [1] * (x.ndim - 2)
+    return _normalize(x, tuple(range(2, x.ndim)), as_positive(eps, "eps"), *_broadcastable(weight, bias, shape))[0]
 
 
 def group_norm(input: torch.Tensor, num_groups: int, weight: torch.Tensor | None = None,
@@ -172,8 +229,8 @@ def group_norm(input: torch.Tensor, num_groups: int, weight: torch.Tensor | None
         raise ValueError(f"num_groups must be a positive integer dividing the {channels} channels, got {num_groups!r}")
     weight, bias = _per_channel(weight, channels, "weight"), _per_channel(bias, channels, "bias")
     grouped = x.reshape(n, int(num_groups), -1)
-    x_hat, _, _ = _standardize(grouped, (2,), as_positive(eps, "eps"))
-    return _affine(x_hat.reshape(x.shape), weight, bias, [1, channels] + [1] * (x.ndim - 2))
+    x_hat = _normalize(grouped, (2,), as_positive(eps, "eps"))[0].reshape(x.shape)  # γ, β are per channel, not per group
+    return _affine(x_hat, *_broadcastable(weight, bias, [1, channels] + [1] * (x.ndim - 2)))
 
 
 def rms_norm(input: torch.Tensor, normalized_shape, weight: torch.Tensor | None = None, eps: float | None = None) -> torch.Tensor:
@@ -185,7 +242,7 @@ def rms_norm(input: torch.Tensor, normalized_shape, weight: torch.Tensor | None 
     weight = _elementwise(weight, normalized_shape, "weight")
     eps = torch.finfo(x.dtype).eps if eps is None else as_positive(eps, "eps")
     x_hat = x * torch.rsqrt((x * x).mean(dim=dims, keepdim=True) + eps)
-    return _affine(x_hat, weight, None, normalized_shape)
+    return _affine(x_hat, weight, None)
 
 
 # ------------------------------------------------------------------- modules -------

@@ -163,3 +163,48 @@ def test_bad_input_is_named():
         norm.layer_norm(torch.zeros(2, 3, dtype=torch.long), 3)
     with pytest.raises(ValueError, match="num_features must be a positive integer"):
         norm.BatchNorm(0)
+
+
+@pytest.mark.parametrize("affine", ["none", "weight", "bias", "both"])
+@pytest.mark.parametrize("dims,shape", [((0, 2), (4, 3, 5)), ((-1,), (4, 3, 5)), ((1, 2), (2, 3, 4))])
+def test_closed_form_backward_passes_gradcheck(affine, dims, shape):
+    # Eq. (eq-norm-backward), against finite differences, for x, gamma and beta.
+    x = random_input(shape, seed=1).requires_grad_(True)
+    parameter_shape = [1 if d % len(shape) in [a % len(shape) for a in dims] else s for d, s in enumerate(shape)]
+    weight = random_input(parameter_shape, seed=2, shift=1.0).requires_grad_(True) if affine in ("weight", "both") else None
+    bias = random_input(parameter_shape, seed=3).requires_grad_(True) if affine in ("bias", "both") else None
+    inputs = [t for t in (x, weight, bias) if t is not None]
+
+    def f(*args):
+        values = iter(args)
+        x_, w_, b_ = next(values), next(values) if weight is not None else None, next(values) if bias is not None else None
+        return norm._normalize(x_, dims, 1e-5, w_, b_)[0]
+
+    assert torch.autograd.gradcheck(f, inputs)
+
+
+def test_layer_norm_with_weight_only_and_instance_norm_gradients_equal_torch():
+    ours, theirs = norm.LayerNorm(6, bias=False).double(), torch.nn.LayerNorm(6, bias=False).double()
+    with torch.no_grad():
+        ours.weight.uniform_(0.5, 2.0)
+    same_module(ours, theirs, random_input((5, 6)))
+    x = random_input((2, 3, 4, 4)).requires_grad_(True)
+    x_ref = x.detach().clone().requires_grad_(True)
+    upstream = random_input((2, 3, 4, 4), seed=9)
+    norm.instance_norm(x).backward(upstream)
+    F.instance_norm(x_ref).backward(upstream)
+    torch.testing.assert_close(x.grad, x_ref.grad, **TIGHT)
+
+
+def test_second_derivatives_raise_instead_of_being_wrong():
+    x = random_input((4, 6)).requires_grad_(True)
+    (grad,) = torch.autograd.grad(norm.layer_norm(x, 6).pow(3).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="once_differentiable"):
+        grad.sum().backward()
+
+
+def test_an_empty_batch_gives_an_empty_output_and_gradient():
+    x = torch.zeros(0, 6, dtype=D, requires_grad=True)
+    out = norm.LayerNorm(6).double()(x)
+    out.sum().backward()
+    assert out.shape == (0, 6) and x.grad.shape == (0, 6)

@@ -54,9 +54,10 @@ test: $(STAMP) $(WIDGETS7)/.installed
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py chapters/*.ipynb
 
-# Ratios, not timed tests: each script prints dlcore's median time, the oracle's and their ratio.
+# Ratios, not timed tests: every script in benchmarks/ prints dlcore's median time, the oracle's and their
+# ratio; the rows are stored in benchmarks/results/ for the book's appendix.
 bench: $(STAMP)
-	@for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+	$(BIN)/python benchmarks/run_all.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -1,4 +1,8 @@
-"""Shared timing for the benchmark scripts: interleaved repeats after a warm-up, medians, ratios."""
+"""Shared timing for the benchmark scripts: interleaved repeats after a warm-up, medians, ratios.
+
+Every comparison is printed and also kept in :data:`RESULTS`, which ``run_all.py`` stores as
+JSON for the book's appendix, so the table there is the one a run produced.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,26 @@ import statistics
 import time
 from typing import Callable
 
+RESULTS: list[dict] = []
+_section = {"title": "", "ours": "dlcore", "theirs": "oracle"}
 
-def compare(name: str, ours: Callable[[], object], theirs: Callable[[], object], *, repeats: int = 7, sync: Callable[[], None] = lambda: None) -> float:
-    """Time two zero-argument calls alternately; print both medians and ours/theirs. Returns the ratio."""
-    ours(), theirs()  # warm-up: caches, lazy imports, allocator
+
+def header(title: str, ours: str = "dlcore", theirs: str = "oracle") -> None:
+    """Start a table: the rows timed next belong to ``title``."""
+    _section.update(title=title, ours=ours, theirs=theirs)
+    print(f"\n{title}\n{'':<44} {ours:>13} {theirs:>13} {'ratio':>8}")
+
+
+def compare(name: str, ours: Callable[[], object], theirs: Callable[[], object], *, repeats: int = 11,
+            sync: Callable[[], None] = lambda: None, device: str = "cpu", target: float | None = None,
+            calls: int = 1) -> float:
+    """Time two zero-argument calls alternately; print both medians and ours/theirs. Returns the ratio.
+
+    ``calls``: how many operations one call performs (times are reported per operation).
+    ``target``: the largest acceptable ratio, if a budget applies.
+    """
+    for _ in range(2):  # warm-up: caches, lazy imports, the allocator's thresholds
+        ours(), theirs()
     times: dict[str, list[float]] = {"ours": [], "theirs": []}
     for _ in range(repeats):
         for key, fn in (("ours", ours), ("theirs", theirs)):
@@ -17,12 +37,22 @@ def compare(name: str, ours: Callable[[], object], theirs: Callable[[], object],
             start = time.perf_counter()
             fn()
             sync()
-            times[key].append(time.perf_counter() - start)
+            times[key].append((time.perf_counter() - start) / calls)
     ours_s, theirs_s = statistics.median(times["ours"]), statistics.median(times["theirs"])
     ratio = ours_s / theirs_s
-    print(f"{name:<44} {1000 * ours_s:10.1f} ms {1000 * theirs_s:10.1f} ms {ratio:7.2f}x")
+    verdict = "" if target is None else f"  target {target:g}x: {'met' if ratio <= target else 'MISSED'}"
+    print(f"{name:<44} {1000 * ours_s:10.2f} ms {1000 * theirs_s:10.2f} ms {ratio:7.2f}x{verdict}")
+    RESULTS.append(dict(section=_section["title"], name=name, device=device, ours=_section["ours"],
+                        theirs=_section["theirs"], ours_ms=1000 * ours_s, theirs_ms=1000 * theirs_s,
+                        ratio=ratio, target=target, repeats=repeats))
     return ratio
 
 
-def header(title: str, ours: str = "dlcore", theirs: str = "oracle") -> None:
-    print(f"\n{title}\n{'':<44} {ours:>13} {theirs:>13} {'ratio':>8}")
+def devices() -> list[tuple[str, Callable[[], None]]]:
+    """The CPU, then the GPU when there is one, each with the call that waits for it to finish."""
+    import torch
+
+    found = [("cpu", lambda: None)]
+    if torch.cuda.is_available():
+        found.append(("cuda", torch.cuda.synchronize))
+    return found

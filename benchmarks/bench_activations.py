@@ -11,7 +11,7 @@ activations), and no model should use these in place of torch's.
 import torch
 import torch.nn.functional as F
 
-from _timing import compare, header
+from _timing import compare, devices, header
 from dlcore import activations
 
 N = 10**6
@@ -36,13 +36,11 @@ def forward_backward(fn, x):
 
 def main() -> None:
     torch.manual_seed(0)
-    devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
-    for device in devices:
+    for device, sync in devices():
         x = (torch.randn(N, device=device) * 5).requires_grad_(True)
-        sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-        header(f"activations, forward + backward, n = {N:,} float32 ({device.type})", theirs="torch")
+        header(f"activations, forward + backward, n = {N:,} float32 ({device})", theirs="torch")
         for name, (ours, theirs) in PAIRS.items():
-            compare(name, forward_backward(ours, x), forward_backward(theirs, x), sync=sync)
+            compare(f"{name} ({device})", forward_backward(ours, x), forward_backward(theirs, x), sync=sync, device=device)
 
 
 if __name__ == "__main__":

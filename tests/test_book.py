@@ -28,6 +28,8 @@ def source_of(entry: str) -> Path:
 
 
 NOTEBOOKS = [source_of(e) for e in toc_files() if source_of(e).suffix == ".ipynb"]
+CHAPTERS = [p for p in NOTEBOOKS if re.fullmatch(r"\d\d_[a-z_]+\.ipynb", p.name)]
+APPENDICES = [p for p in NOTEBOOKS if p not in CHAPTERS]
 
 
 def test_every_toc_entry_exists_and_every_chapter_is_in_the_toc():
@@ -36,10 +38,11 @@ def test_every_toc_entry_exists_and_every_chapter_is_in_the_toc():
     assert on_disk <= listed, f"chapters not in _toc.yml: {sorted(p.name for p in on_disk - listed)}"
 
 
-def test_chapters_are_numbered_in_reading_order():
-    names = [p.name for p in NOTEBOOKS]
-    assert names == sorted(names)
-    assert all(re.fullmatch(r"\d\d_[a-z_]+\.ipynb", n) for n in names)
+def test_chapters_are_numbered_in_reading_order_and_appendices_follow():
+    names = [p.name for p in CHAPTERS]
+    assert names == sorted(names) and len(names) == 9
+    assert NOTEBOOKS[: len(CHAPTERS)] == CHAPTERS
+    assert all(re.fullmatch(r"appendix_[a-z_]+\.ipynb", p.name) for p in APPENDICES)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -64,7 +67,7 @@ def test_widget_cells_store_state_and_are_ignored_by_nbval(path):
                 assert view["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] in state
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_notebook_points_at_the_repository_in_the_config(path):
     text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
     slug = REPO_URL.removeprefix("https://github.com/")
@@ -73,7 +76,7 @@ def test_notebook_points_at_the_repository_in_the_config(path):
     assert f'"dlcore @ git+{REPO_URL}"' in text, "the install cell must match _config.yml's repository"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_has_the_anatomy_of_a_chapter(path):
     cells = json.loads(path.read_text())["cells"]
     markdown = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")

@@ -12,11 +12,12 @@ export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
 export MKL_NUM_THREADS := 2
 
-.PHONY: help book test notebooks bench lab lock clean
+.PHONY: help book test browser notebooks bench lab lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
 	@echo "make test       run every test: dlcore against its oracles, widgets, checkers, nbval on all chapters"
+	@echo "make browser    read the built book in headless Chromium (Debian's chromium package): math, images, widgets, links, offline"
 	@echo "make notebooks  re-execute every chapter in place, storing outputs and widget state"
 	@echo "make bench      time dlcore against PyTorch / scikit-learn, side by side (prints ratios)"
 	@echo "make lab        open the chapters in JupyterLab"
@@ -50,6 +51,15 @@ $(WIDGETS7)/.installed: requirements/ipywidgets7.txt $(STAMP)
 test: $(STAMP) $(WIDGETS7)/.installed
 	PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest -p no:nbval -p no:cacheprovider -o addopts="" -q -W "ignore::DeprecationWarning" tests/test_viz_*.py
 	$(BIN)/python -m pytest
+
+$(VENV)/.browser-installed: requirements/browser.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/browser.txt
+	touch $@
+
+# After `make book`. Needs Debian's chromium (and fonts-noto-cjk for the glossary's
+# Chinese terms): `apt-get install chromium fonts-noto-cjk`. Screenshots: _build/screenshots/.
+browser: $(VENV)/.browser-installed
+	$(BIN)/python -m pytest -p no:nbval -p no:cacheprovider -o addopts="" -q browser/
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py chapters/*.ipynb

@@ -1,0 +1,30 @@
+"""Sphinx adjustments that keep the HTML book offline and its browser console clean.
+
+- Thebe (live code through a Binder kernel) is not used by this book, yet Jupyter Book
+  always loads sphinx-thebe, which adds its configuration script twice (a JavaScript
+  error on every page) and points at unpkg.com. Its scripts and style are dropped.
+- The theme writes an empty colour mode into the page unless one is configured, and
+  then logs an error while resetting it; the book says "auto" explicitly.
+"""
+
+from __future__ import annotations
+
+
+def _is_thebe(asset) -> bool:
+    return "thebe" in str(asset.filename or "").lower() or "THEBE" in asset.attributes.get("body", "")
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
+
+
+def _colour_mode(app, config) -> None:
+    config.html_context.setdefault("default_mode", "auto")  # pydata-sphinx-theme reads it from the context
+
+
+def setup(app):
+    app.connect("config-inited", _colour_mode)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

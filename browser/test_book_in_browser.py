@@ -1,0 +1,273 @@
+"""The built book, read in a real browser: Debian's Chromium, driven by Playwright, offline.
+
+    make browser          (after `make book`; CI runs it in .ci/run)
+
+A local HTTP server serves ``_build/html``; every request that would leave localhost is
+blocked and reported. For every page in the table of contents, plus the search page:
+no console errors, nothing fetched from elsewhere, all math typeset, every image loaded,
+every stored widget rendered with its controls, exercise solutions fold and unfold, and
+every link inside the book resolves. One screenshot per page goes to
+``_build/screenshots/``. The last test builds a deliberately broken page and checks
+that each of these checks catches its fault.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+import yaml
+
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/browser.txt")
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("DLCORE_CHROMIUM", "/usr/bin/chromium")
+# As the machine's probe runs it: no sandbox as root, and no background calls home.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# Text that must never reach a reader: raw TeX delimiters or unresolved MyST roles.
+RAW_MARKUP = re.compile(r"\\\(|\\\[|\$\$|\\begin\{|\{glue:|\{eq\}|\{ref\}|\{term\}|\{cite")
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    entries = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [f"{entry}.html" for entry in entries]
+
+
+PAGES = toc_pages()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not (HTML / "index.html").exists():
+        pytest.fail("no built book: run `make book` first")
+    server, base = serve(HTML)
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's chromium package (see .ci/run)")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """One page opened in a fresh browser context, with everything that went wrong on the way."""
+
+    def __init__(self, browser, base: str, path: str):
+        self.base, self.problems, self.external = base, [], []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.context.route("**/*", self._only_localhost)
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+        self.page.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        self.page.goto(urljoin(base, path), wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+
+    def _only_localhost(self, route):
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+def typeset_math(page) -> list[str]:
+    """Wait for MathJax; report formulas it could not typeset and raw TeX left in the text."""
+    problems = []
+    if page.evaluate("() => document.querySelectorAll('.math').length"):
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+        page.evaluate("() => MathJax.startup.promise")
+    untypeset = page.evaluate("() => [...document.querySelectorAll('.math')].filter(m => !m.querySelector('mjx-container')).length")
+    if untypeset:
+        problems.append(f"{untypeset} formulas not typeset")
+    errors = page.evaluate("() => [...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
+    problems += [f"MathJax error: {e}" for e in errors]
+    text = page.evaluate("""() => {
+        const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+        const out = [];
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (!node.parentElement.closest('pre, code, script, style, mjx-container, .highlight, .cell_output')) out.push(node.textContent);
+        }
+        return out.join(' ');
+    }""")
+    problems += [f"raw markup in the text: ...{text[max(0, m.start() - 40):m.end() + 40]}..." for m in RAW_MARKUP.finditer(text)]
+    return problems
+
+
+def broken_images(page) -> list[str]:
+    page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+    return [f"image not loaded: {src}" for src in
+            page.evaluate("() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")]
+
+
+def unrendered_widgets(page) -> list[str]:
+    """Each stored widget view is rendered, next to its script tag, into a subarea holding controls
+    (sliders, menus, buttons), a progress bar or a stored plot."""
+    page.wait_for_function("""() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+        .every(s => s.previousElementSibling && s.previousElementSibling.classList.contains('widget-subarea'))""", timeout=20_000)
+    controls = page.evaluate("""() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+        .map(s => s.previousElementSibling.querySelectorAll(
+            'input, select, button, textarea, .widget-slider, .progress-bar, .widget-output img').length)""")
+    return [f"widget {i} rendered without controls" for i, n in enumerate(controls) if n == 0]
+
+
+def solutions_that_do_not_toggle(page) -> list[str]:
+    problems = []
+    for i, solution in enumerate(page.query_selector_all(".solution.dropdown")):
+        button = solution.query_selector("button.toggle-button")
+        hidden = lambda: "toggle-hidden" in (solution.get_attribute("class") or "")  # noqa: E731
+        if button is None or not hidden():
+            problems.append(f"solution {i} is not folded")
+            continue
+        button.click()
+        page.wait_for_timeout(50)
+        opened = not hidden() and solution.query_selector(".solution-content, section, p").is_visible()
+        button.click()
+        page.wait_for_timeout(50)
+        if not opened or not hidden():
+            problems.append(f"solution {i} does not unfold and fold again")
+    return problems
+
+
+def internal_links(page, base: str) -> set[str]:
+    hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    return {h for h in hrefs if h.startswith(base)}
+
+
+def check_page(browser, base: str, path: str, screenshot: Path | None = None) -> tuple[list[str], set[str], set[str]]:
+    """All problems on one page, the links it holds, and the element ids it defines."""
+    visit = Visit(browser, base, path)
+    try:
+        page = visit.page
+        problems = typeset_math(page) + broken_images(page) + unrendered_widgets(page)
+        if screenshot is not None:  # the top of the page, as a reader first sees it
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.screenshot(path=str(screenshot))
+        problems += solutions_that_do_not_toggle(page)
+        page.wait_for_load_state("networkidle")
+        problems += visit.problems + [f"request leaving localhost: {url}" for url in visit.external]
+        ids = set(page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"))
+        return problems, internal_links(page, base), ids
+    finally:
+        visit.close()
+
+
+LINKS: dict[str, set[str]] = {}
+IDS: dict[str, set[str]] = {}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_reads_well_offline(browser, site, path):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / (Path(path).stem + ".png")
+    problems, LINKS[path], IDS[urljoin(site, path)] = check_page(browser, site, path, shot)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_has_previous_and_next_links(browser, site):
+    for i, path in enumerate(PAGES):
+        visit = Visit(browser, site, path)
+        try:
+            previous = visit.page.query_selector("a.left-prev")
+            following = visit.page.query_selector("a.right-next")
+            assert (previous is not None) == (i > 0), f"{path}: previous link"
+            assert (following is not None) == (i < len(PAGES) - 1), f"{path}: next link"
+            if following is not None:
+                assert urldefrag(following.get_attribute("href"))[0].endswith(Path(PAGES[i + 1]).name), path
+        finally:
+            visit.close()
+
+
+def test_every_link_inside_the_book_resolves(site):
+    assert LINKS, "run with the page tests"
+    missing = []
+    for source, links in LINKS.items():
+        for link in links:
+            target, fragment = urldefrag(link)
+            try:
+                with urllib.request.urlopen(target) as response:
+                    assert response.status == 200
+            except urllib.error.HTTPError as error:
+                missing.append(f"{source} -> {link}: HTTP {error.code}")
+                continue
+            if fragment and target in IDS and fragment not in IDS[target]:
+                missing.append(f"{source} -> {link}: no element with id {fragment!r}")
+    assert not missing, "\n".join(sorted(missing))
+
+
+def test_every_chapter_offers_its_notebook_for_download(site):
+    for path in PAGES:
+        if path.startswith("chapters/") and (ROOT / path).with_suffix(".ipynb").exists():
+            url = urljoin(site, "_sources/" + str(Path(path).with_suffix(".ipynb")))
+            with urllib.request.urlopen(url) as response:
+                assert response.status == 200 and b'"cells"' in response.read(), url
+
+
+def test_search_finds_adamw(browser, site):
+    visit = Visit(browser, site, "search.html?q=AdamW")
+    try:
+        visit.page.wait_for_selector("#search-results li", timeout=20_000)
+        found = visit.page.evaluate("() => [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+        assert any("05_optimizers" in href for href in found), found
+        assert not visit.problems and not visit.external, visit.problems + visit.external
+    finally:
+        visit.close()
+
+
+BROKEN_PAGE = r"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<script src="_static/mathjax/tex-chtml.js" async></script></head><body><main>
+<p>A formula MathJax cannot parse: <span class="math notranslate nohighlight">\(x^1^2\)</span></p>
+<p>A number never glued in: {glue:text}`accuracy`</p>
+<img src="missing.png" alt="missing">
+<img src="https://example.com/elsewhere.png" alt="remote">
+<script>console.error("something broke")</script>
+</main></body></html>"""
+
+
+def test_the_checks_catch_a_broken_page(browser, tmp_path):
+    # The same checks on a page with one fault of each kind: each must be reported.
+    (tmp_path / "_static").symlink_to(HTML / "_static")
+    (tmp_path / "broken.html").write_text(BROKEN_PAGE)
+    server, base = serve(tmp_path)
+    try:
+        problems = "\n".join(check_page(browser, base, "broken.html")[0])
+    finally:
+        server.shutdown()
+    for expected in ("MathJax error", "raw markup in the text", "image not loaded: " + base + "missing.png",
+                     "request leaving localhost: https://example.com/elsewhere.png", "console error: something broke"):
+        assert expected in problems, f"not caught: {expected}\n{problems}"

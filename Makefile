@@ -12,12 +12,13 @@ export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
 export MKL_NUM_THREADS := 2
 
-.PHONY: help book test browser notebooks bench lab lock clean
+.PHONY: help book test browser colab notebooks bench lab lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
 	@echo "make test       run every test: dlcore against its oracles, widgets, checkers, nbval on all chapters"
 	@echo "make browser    read the built book in headless Chromium (Debian's chromium package): math, images, widgets, links, offline"
+	@echo "make colab      execute every chapter with dlcore's wheel in a Colab-like environment (requirements/colab.txt)"
 	@echo "make notebooks  re-execute every chapter in place, storing outputs and widget state"
 	@echo "make bench      time dlcore against PyTorch / scikit-learn, side by side (prints ratios)"
 	@echo "make lab        open the chapters in JupyterLab"
@@ -60,6 +61,22 @@ $(VENV)/.browser-installed: requirements/browser.txt $(STAMP)
 # Chinese terms): `apt-get install chromium fonts-noto-cjk`. Screenshots: _build/screenshots/.
 browser: $(VENV)/.browser-installed
 	$(BIN)/python -m pytest -p no:nbval -p no:cacheprovider -o addopts="" -q browser/
+
+# Colab, as far as this machine can prove it: dlcore's wheel installed, with its
+# dependencies, into a separate environment that holds Colab's recorded versions
+# (ipywidgets 7.7.1, matplotlib 3.10, ...; torch is this machine's CPU build, the only
+# one installable here). Nothing may change version, and every chapter must run
+# without an error (nbval's lax mode: outputs are not compared).
+COLAB_ENV := build/colab-env
+colab: $(STAMP)
+	rm -rf $(COLAB_ENV) build/colab-wheel
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir build/colab-wheel .
+	$(PYTHON) -m venv $(COLAB_ENV)
+	$(COLAB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0" nbval pytest \
+		$$(grep -E '^[A-Za-z].*==' requirements/colab.txt | grep -vE '^(python|torch)==')
+	$(COLAB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check build/colab-wheel/dlcore-*.whl
+	$(COLAB_ENV)/bin/python scripts/check_colab_env.py
+	cd chapters && ../$(COLAB_ENV)/bin/python -m pytest -p no:cacheprovider -o addopts="" --nbval-lax --nbval-current-env -q 0*.ipynb
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py chapters/*.ipynb

@@ -6,12 +6,13 @@ import html
 import inspect
 import os
 import random
+import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 
-__all__ = ["device", "seed_everything", "show", "Source", "glue"]
+__all__ = ["device", "seed_everything", "show", "Source", "glue", "check_book_version", "BookVersionWarning"]
 
 
 def device() -> torch.device:
@@ -110,3 +111,31 @@ def glue(name: str, value, display: bool = False) -> None:
             ipy_display(value)
         return
     myst_glue(name, value, display=display)
+
+
+class BookVersionWarning(UserWarning):
+    """The installed dlcore is not the release a chapter was executed with."""
+
+
+def check_book_version(book_version: str) -> bool:
+    """Warn, naming both versions and the fix, when the installed ``dlcore`` is not the
+    release the chapter was executed with; every chapter's first cell calls this.
+
+    A book and a helper package that disagree is the classic failure of textbooks with
+    code: a renamed argument or a changed default turns a chapter's stored outputs into
+    something the reader cannot reproduce. Returns whether the versions match.
+    """
+    from . import __version__
+
+    if not isinstance(book_version, str) or not book_version:
+        raise TypeError(f"book_version must be a version string such as '0.1.0', got {book_version!r}")
+    if book_version == __version__:
+        return True
+    warnings.warn(
+        f"this chapter was executed with dlcore {book_version}, but dlcore {__version__} is installed: "
+        f"outputs, defaults and exercise checkers may differ. Install release v{book_version} "
+        f"(the chapter's first cell shows the command it runs in Colab).",
+        BookVersionWarning,
+        stacklevel=2,
+    )
+    return False

@@ -52,7 +52,8 @@ def chapter_imports(path: Path) -> dict:
     for cell in json.loads(path.read_text())["cells"]:
         if cell["cell_type"] != "code":
             continue
-        source = "\n".join(line for line in "".join(cell["source"]).splitlines() if not line.lstrip().startswith(("%", "!")))
+        # IPython magics (%pip, !ls) are not Python: each becomes `pass`, keeping the block it sits in valid.
+        source = re.sub(r"^(\s*)[%!].*$", r"\1pass", "".join(cell["source"]), flags=re.M)
         try:
             tree = ast.parse(source)
         except SyntaxError:

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"]
+VERSION = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
 BRANCH = CONFIG["repository"]["branch"]
 
 
@@ -73,7 +74,18 @@ def test_notebook_points_at_the_repository_in_the_config(path):
     slug = REPO_URL.removeprefix("https://github.com/")
     colab = f"https://colab.research.google.com/github/{slug}/blob/{BRANCH}/{path.relative_to(ROOT).as_posix()}"
     assert colab in text, "the Colab link must match _config.yml's repository"
-    assert f'"dlcore @ git+{REPO_URL}"' in text, "the install cell must match _config.yml's repository"
+    setup = "".join(next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")["source"])
+    # Colab only, and the very release the chapter was executed with, never "the newest".
+    assert 'if "google.colab" in sys.modules:\n    %pip install --quiet ' in setup
+    assert f'"dlcore @ git+{REPO_URL}@v{VERSION}"' in setup, "install the book's release, from _config.yml's repository"
+    assert f'check_book_version("{VERSION}")' in setup, "check the installed dlcore against the book's release"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_notebook_mounts_drive_or_asks_for_credentials(path):
+    text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
+    for needle in ("drive.mount", "from google.colab import", "authenticate_user", "getpass", "userdata.get", "= input("):
+        assert needle not in text, needle
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
@@ -85,6 +97,28 @@ def test_chapter_has_the_anatomy_of_a_chapter(path):
         assert needle in markdown, f"missing {needle}"
     assert markdown.count("```{exercise}") >= 3
     assert "dlcore.check" in code and "device" in code and "show(" in code
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_widget_preview_is_tagged_for_its_launch_hint(path):
+    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    explorers = [c for c in cells if re.search(r"^\w+_explorer\(", "".join(c["source"]).strip().splitlines()[-1])]
+    assert explorers, "a chapter has at least one widget"
+    assert all("widget-preview" in c["metadata"].get("tags", []) for c in explorers)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_opens_with_what_you_will_learn(path):
+    first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    assert ":::{admonition} What you will learn\n:class: tip" in first
+
+
+def test_readme_has_a_colab_badge_for_every_chapter():
+    readme = (ROOT / "README.md").read_text()
+    slug = REPO_URL.removeprefix("https://github.com/")
+    for path in CHAPTERS:
+        url = f"https://colab.research.google.com/github/{slug}/blob/{BRANCH}/{path.relative_to(ROOT).as_posix()}"
+        assert f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})" in readme, path.name
 
 
 def test_no_todo_in_the_book():

@@ -70,3 +70,22 @@ def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
     monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.update({name: value}))
     utils.glue("share", np.float64(44.5))
     assert type(stored["share"]) is float and repr(stored["share"]) == "44.5"
+
+
+def test_check_book_version_is_silent_when_the_versions_match():
+    import warnings
+
+    import dlcore
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert utils.check_book_version(dlcore.__version__) is True
+
+
+def test_check_book_version_names_both_versions_when_they_differ():
+    import dlcore
+
+    with pytest.warns(utils.BookVersionWarning, match=rf"executed with dlcore 0\.0\.1, but dlcore {dlcore.__version__} is installed"):
+        assert utils.check_book_version("0.0.1") is False
+    with pytest.raises(TypeError, match="book_version must be a version string"):
+        utils.check_book_version(0.1)

@@ -1,0 +1,37 @@
+"""Installing dlcore in Colab must leave Colab's own packages alone: every dependency range
+in pyproject.toml admits the version recorded in requirements/colab.txt."""
+
+import re
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+COLAB = {canonicalize_name(name): version for name, version in
+         re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (ROOT / "requirements" / "colab.txt").read_text(), re.M)}
+# The installed package's metadata is pyproject.toml's [project] table (an editable install).
+DEPENDENCIES = [r for r in map(Requirement, metadata.requires("dlcore")) if r.marker is None]
+
+
+def test_the_dependencies_are_those_of_pyproject():
+    assert len(DEPENDENCIES) == 7 and "torch" in {r.name for r in DEPENDENCIES}
+
+
+def test_colab_python_is_supported():
+    assert COLAB["python"] in SpecifierSet(metadata.metadata("dlcore")["Requires-Python"])
+
+
+@pytest.mark.parametrize("requirement", DEPENDENCIES, ids=str)
+def test_dependency_range_admits_colabs_version(requirement):
+    name = canonicalize_name(requirement.name)
+    assert name in COLAB, f"record Colab's {requirement.name} in requirements/colab.txt"
+    version = COLAB[name].split("+")[0]
+    assert requirement.specifier.contains(version, prereleases=True), f"{requirement} would replace Colab's {name} {version}"
+
+
+def test_the_check_would_catch_a_range_that_excludes_colab():
+    assert not Requirement("ipywidgets>=8").specifier.contains(COLAB["ipywidgets"])

@@ -213,6 +213,27 @@ def test_every_page_has_previous_and_next_links(browser, site):
             visit.close()
 
 
+@pytest.mark.parametrize("path", [p for p in PAGES if re.match(r"chapters/\d\d_", p)])
+def test_chapter_pages_carry_the_reader_aids(browser, site, path):
+    # A "what you will learn" box, a launch hint above every widget preview, the Colab
+    # badge, the logo and the favicon.
+    visit = Visit(browser, site, path)
+    try:
+        page = visit.page
+        titles = page.evaluate("() => [...document.querySelectorAll('.admonition.tip .admonition-title')].map(t => t.textContent)")
+        assert "What you will learn" in titles
+        hints = page.evaluate("""() => [...document.querySelectorAll('.cell.tag_widget-preview .cell_output')]
+            .map(o => getComputedStyle(o, '::before').content)""")
+        assert hints and all("launch this chapter" in h for h in hints), hints
+        badge = page.query_selector('main a.reference.external[href^="https://colab.research.google.com/github/"]')
+        assert badge is not None and page.evaluate("b => getComputedStyle(b).display", badge) == "inline-block"
+        assert page.evaluate("() => [...document.querySelectorAll('img.logo__image')].every(i => i.naturalWidth > 0)")
+        icon = page.evaluate("() => document.querySelector('link[rel~=\"icon\"]').href")
+        assert page.request.get(icon).ok, icon
+    finally:
+        visit.close()
+
+
 def test_every_link_inside_the_book_resolves(site):
     assert LINKS, "run with the page tests"
     missing = []

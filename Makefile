@@ -100,4 +100,4 @@ lock:
 	rm -rf $(VENV)-lock
 
 clean:
-	rm -rf _build $(VENV) $(VENDOR)/node_modules $(VENDOR)/static
+	rm -rf _build build $(VENV) $(VENDOR)/node_modules $(VENDOR)/static

@@ -320,8 +320,9 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tenso
     if target.numel() and (target.min() < 0 or target.max() >= n_classes):
         raise ValueError(f"target must hold class indices in [0, {n_classes - 1}], got {int(target.min())}..{int(target.max())}")
     nll = -log_p.gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim)
-    if weight is not None:
-        nll = nll * weight[target]
+    sample_weight = weight[target] if weight is not None else None
+    if sample_weight is not None:
+        nll = nll * sample_weight
     loss = nll
     if smoothing:  # every class's share of epsilon / C (skipped when 0: a full pass over the logits)
         smooth = -(log_p if w is None else log_p * w).sum(dim=class_dim)
@@ -329,7 +330,7 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tenso
     if reduction == "mean" and weight is not None:
         if loss.numel() == 0:
             raise ValueError("the mean of an empty loss is undefined: input is empty (use reduction='sum' or 'none')")
-        return loss.sum() / weight[target].sum()
+        return loss.sum() / sample_weight.sum()
     return _reduce(loss, reduction)
 
 

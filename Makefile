@@ -73,7 +73,7 @@ colab: $(STAMP)
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir build/colab-wheel .
 	$(PYTHON) -m venv $(COLAB_ENV)
 	$(COLAB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0" nbval pytest \
-		$$(grep -E '^[A-Za-z].*==' requirements/colab.txt | grep -vE '^(python|torch)==')
+		$$($(BIN)/python scripts/check_colab_env.py --pins)
 	$(COLAB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check build/colab-wheel/dlcore-*.whl
 	$(COLAB_ENV)/bin/python scripts/check_colab_env.py
 	cd chapters && ../$(COLAB_ENV)/bin/python -m pytest -p no:cacheprovider -o addopts="" --nbval-lax --nbval-current-env -q 0*.ipynb

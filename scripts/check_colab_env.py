@@ -1,8 +1,12 @@
-"""After `make colab` installs dlcore's wheel (with its dependencies) into the Colab-like
-environment: every package recorded in requirements/colab.txt must still have Colab's
-version, i.e. installing dlcore upgraded or downgraded nothing.
+"""The recorded Colab versions (requirements/colab.txt), read in one place.
 
+    python scripts/check_colab_env.py --pins   # the pins `make colab` installs
     build/colab-env/bin/python scripts/check_colab_env.py
+
+Without arguments, after `make colab` has installed dlcore's wheel with its dependencies
+into the Colab-like environment: every recorded package must still have Colab's version,
+i.e. installing dlcore upgraded or downgraded nothing. tests/test_colab.py reads the same
+list through :func:`recorded`.
 """
 
 from __future__ import annotations
@@ -18,11 +22,21 @@ RECORDED = Path(__file__).resolve().parent.parent / "requirements" / "colab.txt"
 NOT_INSTALLED_AS_RECORDED = {"python", "torch"}
 
 
-def main() -> int:
+def recorded() -> dict[str, str]:
+    """Colab's version of each recorded package (and of Python), by name as written."""
+    return dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", RECORDED.read_text(), re.M))
+
+
+def installable() -> dict[str, str]:
+    return {name: version for name, version in recorded().items() if name not in NOT_INSTALLED_AS_RECORDED}
+
+
+def main(args: list[str]) -> int:
+    if args == ["--pins"]:
+        print(" ".join(f"{name}=={version}" for name, version in installable().items()))
+        return 0
     changed = []
-    for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", RECORDED.read_text(), re.M):
-        if name in NOT_INSTALLED_AS_RECORDED:
-            continue
+    for name, version in installable().items():
         installed = metadata.version(name)
         print(f"{name:<14} Colab {version:<10} here {installed}")
         if installed != version:
@@ -35,4 +49,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,7 +1,7 @@
 """Installing dlcore in Colab must leave Colab's own packages alone: every dependency range
 in pyproject.toml admits the version recorded in requirements/colab.txt."""
 
-import re
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -11,8 +11,10 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-COLAB = {canonicalize_name(name): version for name, version in
-         re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (ROOT / "requirements" / "colab.txt").read_text(), re.M)}
+sys.path.insert(0, str(ROOT / "scripts"))
+from check_colab_env import recorded  # noqa: E402  (the one reader of requirements/colab.txt)
+
+COLAB = {canonicalize_name(name): version for name, version in recorded().items()}
 # The installed package's metadata is pyproject.toml's [project] table (an editable install).
 DEPENDENCIES = [r for r in map(Requirement, metadata.requires("dlcore")) if r.marker is None]
 

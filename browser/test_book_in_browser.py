@@ -22,6 +22,7 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urldefrag, urljoin
 
 import pytest
@@ -176,8 +177,38 @@ def internal_links(page, base: str) -> set[str]:
     return {h for h in hrefs if h.startswith(base)}
 
 
-def check_page(browser, base: str, path: str, screenshot: Path | None = None) -> tuple[list[str], set[str], set[str]]:
-    """All problems on one page, the links it holds, and the element ids it defines."""
+def missing_reader_aids(page) -> list[str]:
+    """A chapter's aids: a "what you will learn" box, a launch hint above every widget
+    preview, the Colab badge, the logo and the favicon."""
+    problems = []
+    titles = page.evaluate("() => [...document.querySelectorAll('.admonition.tip .admonition-title')].map(t => t.textContent)")
+    if "What you will learn" not in titles:
+        problems.append("no 'What you will learn' box")
+    hints = page.evaluate("""() => [...document.querySelectorAll('.cell.tag_widget-preview .cell_output')]
+        .map(o => getComputedStyle(o, '::before').content)""")
+    if not hints or not all("launch this chapter" in h for h in hints):
+        problems.append(f"widget previews without the launch hint: {hints}")
+    badge = page.query_selector('main a.reference.external[href^="https://colab.research.google.com/github/"]')
+    if badge is None or page.evaluate("b => getComputedStyle(b).display", badge) != "inline-block":
+        problems.append("no Colab badge")
+    if not page.evaluate("() => [...document.querySelectorAll('img.logo__image')].every(i => i.naturalWidth > 0)"):
+        problems.append("the logo did not load")
+    icon = page.evaluate("() => document.querySelector('link[rel~=\"icon\"]').href")
+    if not page.request.get(icon).ok:
+        problems.append(f"no favicon at {icon}")
+    return problems
+
+
+class PageReport(NamedTuple):
+    problems: list[str]
+    links: set[str]  #: links to pages of the book
+    ids: set[str]  #: the element ids the page defines (targets of #fragments)
+    previous: str | None  #: href of the "previous" navigation link
+    next: str | None  #: href of the "next" navigation link
+
+
+def check_page(browser, base: str, path: str, screenshot: Path | None = None, chapter: bool = False) -> PageReport:
+    """Everything checked on one page, in one visit (plus the reader aids, for a chapter)."""
     visit = Visit(browser, base, path)
     try:
         page = visit.page
@@ -186,66 +217,45 @@ def check_page(browser, base: str, path: str, screenshot: Path | None = None) ->
             page.evaluate("() => window.scrollTo(0, 0)")
             page.screenshot(path=str(screenshot))
         problems += solutions_that_do_not_toggle(page)
+        if chapter:
+            problems += missing_reader_aids(page)
         page.wait_for_load_state("networkidle")
         problems += visit.problems + [f"request leaving localhost: {url}" for url in visit.external]
         ids = set(page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"))
-        return problems, internal_links(page, base), ids
+        previous, following = (page.evaluate(f"() => document.querySelector('{selector}')?.getAttribute('href') ?? null")
+                               for selector in ("a.left-prev", "a.right-next"))
+        return PageReport(problems, internal_links(page, base), ids, previous, following)
     finally:
         visit.close()
 
 
-LINKS: dict[str, set[str]] = {}
-IDS: dict[str, set[str]] = {}
+REPORTS: dict[str, PageReport] = {}
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_reads_well_offline(browser, site, path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / (Path(path).stem + ".png")
-    problems, LINKS[path], IDS[urljoin(site, path)] = check_page(browser, site, path, shot)
-    assert not problems, "\n".join(problems)
+    REPORTS[path] = report = check_page(browser, site, path, shot, chapter=bool(re.match(r"chapters/\d\d_", path)))
+    assert not report.problems, "\n".join(report.problems)
 
 
-def test_every_page_has_previous_and_next_links(browser, site):
+def test_every_page_has_previous_and_next_links():
+    assert len(REPORTS) == len(PAGES), "run with the page tests"
     for i, path in enumerate(PAGES):
-        visit = Visit(browser, site, path)
-        try:
-            previous = visit.page.query_selector("a.left-prev")
-            following = visit.page.query_selector("a.right-next")
-            assert (previous is not None) == (i > 0), f"{path}: previous link"
-            assert (following is not None) == (i < len(PAGES) - 1), f"{path}: next link"
-            if following is not None:
-                assert urldefrag(following.get_attribute("href"))[0].endswith(Path(PAGES[i + 1]).name), path
-        finally:
-            visit.close()
-
-
-@pytest.mark.parametrize("path", [p for p in PAGES if re.match(r"chapters/\d\d_", p)])
-def test_chapter_pages_carry_the_reader_aids(browser, site, path):
-    # A "what you will learn" box, a launch hint above every widget preview, the Colab
-    # badge, the logo and the favicon.
-    visit = Visit(browser, site, path)
-    try:
-        page = visit.page
-        titles = page.evaluate("() => [...document.querySelectorAll('.admonition.tip .admonition-title')].map(t => t.textContent)")
-        assert "What you will learn" in titles
-        hints = page.evaluate("""() => [...document.querySelectorAll('.cell.tag_widget-preview .cell_output')]
-            .map(o => getComputedStyle(o, '::before').content)""")
-        assert hints and all("launch this chapter" in h for h in hints), hints
-        badge = page.query_selector('main a.reference.external[href^="https://colab.research.google.com/github/"]')
-        assert badge is not None and page.evaluate("b => getComputedStyle(b).display", badge) == "inline-block"
-        assert page.evaluate("() => [...document.querySelectorAll('img.logo__image')].every(i => i.naturalWidth > 0)")
-        icon = page.evaluate("() => document.querySelector('link[rel~=\"icon\"]').href")
-        assert page.request.get(icon).ok, icon
-    finally:
-        visit.close()
+        report = REPORTS[path]
+        assert (report.previous is not None) == (i > 0), f"{path}: previous link"
+        assert (report.next is not None) == (i < len(PAGES) - 1), f"{path}: next link"
+        if report.next is not None:
+            assert urldefrag(report.next)[0].endswith(Path(PAGES[i + 1]).name), path
 
 
 def test_every_link_inside_the_book_resolves(site):
-    assert LINKS, "run with the page tests"
+    assert REPORTS, "run with the page tests"
+    ids = {urljoin(site, path): report.ids for path, report in REPORTS.items()}
     missing = []
-    for source, links in LINKS.items():
-        for link in links:
+    for source, report in REPORTS.items():
+        for link in report.links:
             target, fragment = urldefrag(link)
             try:
                 with urllib.request.urlopen(target) as response:
@@ -253,7 +263,7 @@ def test_every_link_inside_the_book_resolves(site):
             except urllib.error.HTTPError as error:
                 missing.append(f"{source} -> {link}: HTTP {error.code}")
                 continue
-            if fragment and target in IDS and fragment not in IDS[target]:
+            if fragment and target in ids and fragment not in ids[target]:
                 missing.append(f"{source} -> {link}: no element with id {fragment!r}")
     assert not missing, "\n".join(sorted(missing))
 
@@ -293,7 +303,7 @@ def test_the_checks_catch_a_broken_page(browser, tmp_path):
     (tmp_path / "broken.html").write_text(BROKEN_PAGE)
     server, base = serve(tmp_path)
     try:
-        problems = "\n".join(check_page(browser, base, "broken.html")[0])
+        problems = "\n".join(check_page(browser, base, "broken.html").problems)
     finally:
         server.shutdown()
     for expected in ("MathJax error", "raw markup in the text", "image not loaded: " + base + "missing.png",

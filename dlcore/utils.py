@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import math
 import os
 import random
 import warnings
@@ -12,7 +13,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-__all__ = ["device", "seed_everything", "show", "Source", "glue", "check_book_version", "BookVersionWarning"]
+__all__ = ["device", "seed_everything", "show", "Source", "glue", "below", "check_book_version", "BookVersionWarning"]
+
+# A glued float is stored with this many significant digits: every digit the prose prints,
+# and none of the last bits that another CPU's kernels or thread count would change.
+GLUE_DIGITS = 6
 
 
 def device() -> torch.device:
@@ -92,16 +97,22 @@ def show(obj) -> Source:
     return Source("".join(lines).rstrip("\n"), origin)
 
 
-def glue(name: str, value, display: bool = False) -> None:
+def glue(name: str, value, display: bool = False, digits: int = GLUE_DIGITS) -> None:
     """Store ``value`` under ``name`` for the book's ``{glue}`` roles.
 
     Uses ``myst_nb.glue`` when it is installed (the book build); elsewhere, as in
     Colab, the value is simply shown when ``display`` is true. NumPy scalars are
     stored as Python numbers, whose repr (``44.4``, not ``np.float64(44.4)``) the
-    ``{glue:text}`name:.1f``` role can format.
+    ``{glue:text}`name:.1f``` role can format. A float is rounded to ``digits``
+    significant digits: the stored output is what nbval compares, and it should hold
+    what the prose prints, not rounding noise (pass fewer digits for a float32 result).
     """
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, float) and math.isfinite(value):
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+            raise ValueError(f"digits must be an int in [1, 17], got {digits!r}")
+        value = float(f"{value:.{digits}g}")
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
@@ -111,6 +122,26 @@ def glue(name: str, value, display: bool = False) -> None:
             ipy_display(value)
         return
     myst_glue(name, value, display=display)
+
+
+def below(value, bound: float, what: str = "difference") -> str:
+    """Check that a rounding-level quantity is at most ``bound`` and say so in words.
+
+    A difference against an oracle, or an invariance that should be zero, is rounding
+    noise: its digits change with the CPU's instruction set and the thread count, so
+    the book prints the bound it is checked against, never the noise. Returns
+    ``"below 1e-12"``, or ``"exactly 0"`` for a ``bound`` of 0 (bit-for-bit claims);
+    raises ``AssertionError`` naming ``what`` when the value is over the bound or NaN,
+    so that a re-execution that contradicts the prose fails.
+    """
+    if isinstance(value, torch.Tensor):
+        value = value.item()
+    bound = float(bound)
+    if not bound >= 0:
+        raise ValueError(f"bound must be >= 0, got {bound}")
+    if not abs(float(value)) <= bound:  # also refuses NaN
+        raise AssertionError(f"{what} {float(value):.3g} is over the bound {bound:g} that the book states")
+    return "exactly 0" if bound == 0 else f"below {bound:.0e}".replace("e-0", "e-").replace("e+0", "e")
 
 
 class BookVersionWarning(UserWarning):

@@ -5,20 +5,68 @@
 Each notebook runs top to bottom in a fresh kernel started in its own folder (as
 nbval and Colab do). The widget state is saved into the notebook's metadata so that
 GitHub, Colab and the HTML book show the widgets without a kernel. Cell timing
-metadata is not recorded, so an unchanged chapter re-executes to an unchanged file
-apart from its images. Prints each notebook's execution time (the budget is 60 s).
+metadata is not recorded, and widget model ids (random UUIDs at run time) are renamed
+in reading order and their state stored sorted, so an unchanged chapter re-executes to
+an unchanged file. Prints each notebook's execution time (the budget is 60 s).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
 TIMEOUT_PER_CELL_S = 600
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+def _models_in_reading_order(notebook) -> list[str]:
+    """Widget model ids as a reader meets them: each displayed widget in cell order,
+    then, depth first, the models it refers to (children, layouts, styles)."""
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        if model_id in order or model_id not in state:
+            return
+        order.append(model_id)
+        text = nbformat.writes(nbformat.from_dict({"s": state[model_id]}))  # any nesting
+        for referenced in MODEL_REFERENCE.findall(text):
+            visit(referenced)
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view:
+                visit(view["model_id"])
+    # Models no displayed widget refers to (rare): by their content, for a stable order.
+    rest = sorted(set(state) - set(order), key=lambda m: (state[m]["model_name"], repr(state[m]["state"])))
+    return order + rest
+
+
+def stable_widget_ids(notebook, name: str):
+    """Rename every widget model id to one derived from the notebook's name and the
+    model's place in reading order, and store the widget state in that order, so that
+    re-executing an unchanged chapter leaves its file unchanged (the ids are random
+    UUIDs at run time). Returns the notebook, changed in place."""
+    widgets = notebook.metadata.get("widgets", {}).get(WIDGET_STATE)
+    if not widgets:
+        return notebook
+    order = _models_in_reading_order(notebook)
+    renamed = {old: uuid.uuid5(uuid.NAMESPACE_URL, f"dlcore/{name}/{i}").hex for i, old in enumerate(order)}
+    text = nbformat.writes(notebook)
+    text = re.sub(r"\b[0-9a-f]{32}\b", lambda m: renamed.get(m.group(0), m.group(0)), text)
+    renumbered = nbformat.reads(text, as_version=4)
+    state = renumbered.metadata["widgets"][WIDGET_STATE]["state"]
+    renumbered.metadata["widgets"][WIDGET_STATE]["state"] = {renamed[old]: state[renamed[old]] for old in order}
+    return renumbered
 
 
 def execute(path: Path) -> float:
@@ -34,7 +82,7 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
-    nbformat.write(notebook, path)
+    nbformat.write(stable_widget_ids(notebook, path.stem), path)
     return elapsed
 
 

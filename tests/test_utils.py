@@ -89,3 +89,35 @@ def test_check_book_version_names_both_versions_when_they_differ():
         assert utils.check_book_version("0.0.1") is False
     with pytest.raises(TypeError, match="book_version must be a version string"):
         utils.check_book_version(0.1)
+
+
+def test_glue_rounds_floats_to_the_digits_the_prose_can_print(monkeypatch):
+    import myst_nb
+
+    stored = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.update({name: value}))
+    utils.glue("rounded", -1.2784999999999)  # a "nice" number computed inexactly
+    utils.glue("float32", 0.2203486710, digits=4)
+    utils.glue("count", 7)
+    utils.glue("tiny", 4.2386513025e-19)
+    utils.glue("infinite", float("inf"))
+    assert stored == {"rounded": -1.2785, "float32": 0.2203, "count": 7, "tiny": 4.23865e-19, "infinite": float("inf")}
+    assert type(stored["count"]) is int
+    for digits in (0, 18, 2.0, True):
+        with pytest.raises(ValueError, match="digits must be an int in \\[1, 17\\]"):
+            utils.glue("x", 1.0, digits=digits)
+
+
+def test_below_states_the_bound_and_refuses_what_breaks_it():
+    assert utils.below(3.3e-16, 1e-14) == "below 1e-14"
+    assert utils.below(torch.tensor(-2e-9), 1e-8) == "below 1e-8"
+    assert utils.below(0.0, 0) == "exactly 0"
+    assert utils.below(5, 1e3) == "below 1e3"
+    with pytest.raises(AssertionError, match="gradient gap 2e-12 is over the bound 1e-12"):
+        utils.below(2e-12, 1e-12, "gradient gap")
+    with pytest.raises(AssertionError, match="difference nan is over the bound"):
+        utils.below(float("nan"), 1.0)
+    with pytest.raises(AssertionError, match="is over the bound 0"):
+        utils.below(1e-300, 0)
+    with pytest.raises(ValueError, match="bound must be >= 0"):
+        utils.below(0.0, -1)

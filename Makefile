@@ -12,11 +12,12 @@ export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
 export MKL_NUM_THREADS := 2
 
-.PHONY: help book test browser colab notebooks bench lab lock clean
+.PHONY: help book test perturb browser colab notebooks bench lab lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
 	@echo "make test       run every test: dlcore against its oracles, widgets, checkers, nbval on all chapters"
+	@echo "make perturb    nbval on every chapter again with torch's kernels on other instruction sets and 1 thread"
 	@echo "make browser    read the built book in headless Chromium (Debian's chromium package): math, images, widgets, links, offline"
 	@echo "make colab      execute every chapter with dlcore's wheel in a Colab-like environment (requirements/colab.txt)"
 	@echo "make notebooks  re-execute every chapter in place, storing outputs and widget state"
@@ -52,6 +53,12 @@ $(WIDGETS7)/.installed: requirements/ipywidgets7.txt $(STAMP)
 test: $(STAMP) $(WIDGETS7)/.installed
 	PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest -p no:nbval -p no:cacheprovider -o addopts="" -q -W "ignore::DeprecationWarning" tests/test_viz_*.py
 	$(BIN)/python -m pytest
+
+# The stored outputs must not depend on the CPU that made them: every chapter again under
+# nbval strict, with torch, MKL, oneDNN, numpy and OpenBLAS forced to AVX2, then to no SIMD
+# at all, on one thread (scripts/perturb.py says why).
+perturb: $(STAMP)
+	$(BIN)/python scripts/perturb.py chapters/
 
 $(VENV)/.browser-installed: requirements/browser.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/browser.txt

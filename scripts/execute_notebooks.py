@@ -5,13 +5,14 @@
 Each notebook runs top to bottom in a fresh kernel started in its own folder (as
 nbval and Colab do). The widget state is saved into the notebook's metadata so that
 GitHub, Colab and the HTML book show the widgets without a kernel. Cell timing
-metadata is not recorded, and widget model ids (random UUIDs at run time) are renamed
-in reading order and their state stored sorted, so an unchanged chapter re-executes to
-an unchanged file. Prints each notebook's execution time (the budget is 60 s).
+metadata is not recorded, widget model ids (random UUIDs at run time) are renamed in
+reading order, and text that differs only in what nbval masks (wall times, addresses)
+keeps its stored form, so an unchanged chapter re-executes to an unchanged file. Prints each notebook's execution time (the budget is 60 s).
 """
 
 from __future__ import annotations
 
+import configparser
 import re
 import sys
 import time
@@ -22,9 +23,14 @@ import nbformat
 from nbclient import NotebookClient
 
 TIMEOUT_PER_CELL_S = 600
+SANITIZE = Path(__file__).resolve().parent.parent / "tests" / "nbval_sanitize.cfg"
+TEXT = ("text/plain", "text/html", "text/markdown", "application/papermill.record/text/plain")
+# Wall-clock times that a cell prints (a GPU exercise's "0.4 s"): they vary from run to run.
+TIMING = (re.compile(r"\d+(\.\d+)?\s?(ms|µs|us|ns|s)\b"), "TIME")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")  # also inside "IPY_MODEL_<id>"
 
 
 def _models_in_reading_order(notebook) -> list[str]:
@@ -62,14 +68,50 @@ def stable_widget_ids(notebook, name: str):
     order = _models_in_reading_order(notebook)
     renamed = {old: uuid.uuid5(uuid.NAMESPACE_URL, f"dlcore/{name}/{i}").hex for i, old in enumerate(order)}
     text = nbformat.writes(notebook)
-    text = re.sub(r"\b[0-9a-f]{32}\b", lambda m: renamed.get(m.group(0), m.group(0)), text)
+    text = MODEL_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
     renumbered = nbformat.reads(text, as_version=4)
     state = renumbered.metadata["widgets"][WIDGET_STATE]["state"]
     renumbered.metadata["widgets"][WIDGET_STATE]["state"] = {renamed[old]: state[renamed[old]] for old in order}
     return renumbered
 
 
+def _masks() -> list[tuple[re.Pattern, str]]:
+    config = configparser.ConfigParser()
+    config.read(SANITIZE, encoding="utf-8")
+    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()] + [TIMING]
+
+
+def _masked(text, masks) -> str:
+    text = "".join(text) if isinstance(text, list) else str(text)
+    for pattern, replacement in masks:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def keep_unchanged_text(old, new):
+    """Where a cell's source is unchanged and a text output differs from the stored one
+    only in what nbval masks (addresses, temporary paths, wall times, float tails), keep
+    the stored text, so that a re-execution rewrites only what really changed. Images
+    and everything else are taken from the new run. Returns ``new``, changed in place."""
+    masks = _masks()
+    stored = {cell.source: cell for cell in old.cells if cell.cell_type == "code"}
+    for cell in new.cells:
+        before = stored.get(cell.source) if cell.cell_type == "code" else None
+        if before is None or len(before.outputs) != len(cell.outputs):
+            continue
+        for was, now in zip(before.outputs, cell.outputs):
+            if was.output_type != now.output_type:
+                continue
+            if now.output_type == "stream" and was.name == now.name and _masked(was.text, masks) == _masked(now.text, masks):
+                now.text = was.text
+            for key in TEXT:
+                if key in now.get("data", {}) and key in was.get("data", {}) and _masked(was.data[key], masks) == _masked(now.data[key], masks):
+                    now.data[key] = was.data[key]
+    return new
+
+
 def execute(path: Path) -> float:
+    stored = nbformat.read(path, as_version=4)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -82,7 +124,7 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
-    nbformat.write(stable_widget_ids(notebook, path.stem), path)
+    nbformat.write(keep_unchanged_text(stored, stable_widget_ids(notebook, path.stem)), path)
     return elapsed
 
 

@@ -1,0 +1,106 @@
+"""The scripts that keep the stored chapters reproducible: re-execution and perturbation."""
+
+import importlib.util
+import uuid
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+execute_notebooks = load_script("execute_notebooks")
+perturb = load_script("perturb")
+VIEW, STATE = execute_notebooks.WIDGET_VIEW, execute_notebooks.WIDGET_STATE
+
+
+def executed_notebook(ids):
+    """A notebook as nbclient stores it: a box holding a slider, with random model ids."""
+    box, slider, layout, unused = ids
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("explorer()", id="explorer")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={VIEW: {"model_id": box, "version_major": 2}})]
+    notebook.cells = [cell]
+    state = {
+        unused: {"model_name": "LayoutModel", "state": {"width": "1px"}},
+        slider: {"model_name": "IntSliderModel", "state": {"layout": f"IPY_MODEL_{layout}", "value": 5}},
+        layout: {"model_name": "LayoutModel", "state": {"width": "420px"}},
+        box: {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_{slider}"]}},
+    }
+    notebook.metadata["widgets"] = {STATE: {"state": state, "version_major": 2, "version_minor": 0}}
+    return notebook
+
+
+def test_re_execution_with_new_random_widget_ids_stores_the_same_file():
+    runs = [executed_notebook([uuid.uuid4().hex for _ in range(4)]) for _ in range(2)]
+    texts = [nbformat.writes(execute_notebooks.stable_widget_ids(nb, "01_demo")) for nb in runs]
+    assert texts[0] == texts[1]
+
+
+def test_widget_ids_follow_reading_order_and_references_follow_the_ids():
+    notebook = execute_notebooks.stable_widget_ids(executed_notebook(["a" * 32, "b" * 32, "c" * 32, "d" * 32]), "01_demo")
+    state = notebook.metadata["widgets"][STATE]["state"]
+    names = [model["model_name"] for model in state.values()]
+    assert names == ["VBoxModel", "IntSliderModel", "LayoutModel", "LayoutModel"]
+    box_id, slider_id, layout_id, _ = state
+    assert notebook.cells[0].outputs[0]["data"][VIEW]["model_id"] == box_id
+    assert state[box_id]["state"]["children"] == [f"IPY_MODEL_{slider_id}"]
+    assert state[slider_id]["state"]["layout"] == f"IPY_MODEL_{layout_id}"
+    assert not {"a" * 32, "b" * 32, "c" * 32, "d" * 32} & set(state)
+
+
+def test_a_notebook_without_widgets_is_left_alone():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    assert execute_notebooks.stable_widget_ids(notebook, "x") is notebook
+
+
+def test_stored_chapters_already_have_stable_widget_ids():
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        before = nbformat.writes(notebook)
+        assert nbformat.writes(execute_notebooks.stable_widget_ids(notebook, path.stem)) == before, (
+            f"{path.name}: run `make notebooks`")
+
+
+def test_perturbation_profiles_force_every_library_below_this_cpu():
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    avx2, no_simd = (perturb.environment(profile) for profile in perturb.PROFILES.values())
+    assert avx2["ATEN_CPU_CAPABILITY"] == "avx2" and no_simd["ATEN_CPU_CAPABILITY"] == "default"
+    for env in (avx2, no_simd):
+        assert env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == env["OPENBLAS_NUM_THREADS"] == "1"
+        assert set(env["NPY_DISABLE_CPU_FEATURES"].split()) <= set(__cpu_dispatch__)
+    assert "X86_V3" not in avx2["NPY_DISABLE_CPU_FEATURES"].split()
+    assert ("X86_V3" in no_simd["NPY_DISABLE_CPU_FEATURES"].split()) == ("X86_V3" in __cpu_dispatch__)
+
+
+def test_every_stored_widget_reference_resolves():
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        state = notebook.metadata.get("widgets", {}).get(STATE, {}).get("state", {})
+        referenced = set(execute_notebooks.MODEL_REFERENCE.findall(nbformat.writes(notebook)))
+        assert referenced <= set(state), f"{path.name}: widgets refer to models that are not stored"
+
+
+def test_re_execution_keeps_stored_text_that_differs_only_in_what_nbval_masks():
+    def run(*lines):
+        notebook = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell("report()", id="report")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=line) for line in lines]
+        notebook.cells = [cell]
+        return notebook
+
+    stored = run("AP 0.653  0.4 s\n", "loss 0.25\n")
+    new = execute_notebooks.keep_unchanged_text(stored, run("AP 0.653  0.5 s\n", "loss 0.26\n"))
+    assert [o.text for o in new.cells[0].outputs] == ["AP 0.653  0.4 s\n", "loss 0.26\n"]
+    changed_source = run("AP 0.653  0.5 s\n", "loss 0.25\n")
+    changed_source.cells[0].source = "report(verbose=True)"
+    assert execute_notebooks.keep_unchanged_text(stored, changed_source).cells[0].outputs[0].text == "AP 0.653  0.5 s\n"

@@ -110,6 +110,22 @@ def keep_unchanged_text(old, new):
     return new
 
 
+def coalesce_streams(notebook):
+    """Merge consecutive outputs of one stream: how the kernel splits a cell's prints into
+    messages depends on timing, and the file should not. Returns the notebook, changed in place."""
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if previous is not None and output.output_type == previous.output_type == "stream" and output.name == previous.name:
+                previous.text = "".join(previous.text) + "".join(output.text)
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+    return notebook
+
+
 def execute(path: Path) -> float:
     stored = nbformat.read(path, as_version=4)
     notebook = nbformat.read(path, as_version=4)
@@ -124,7 +140,7 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
-    nbformat.write(keep_unchanged_text(stored, stable_widget_ids(notebook, path.stem)), path)
+    nbformat.write(keep_unchanged_text(stored, coalesce_streams(stable_widget_ids(notebook, path.stem))), path)
     return elapsed
 
 

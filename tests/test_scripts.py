@@ -66,7 +66,8 @@ def test_stored_chapters_already_have_stable_widget_ids():
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         before = nbformat.writes(notebook)
-        assert nbformat.writes(execute_notebooks.stable_widget_ids(notebook, path.stem)) == before, (
+        normalised = execute_notebooks.coalesce_streams(execute_notebooks.stable_widget_ids(notebook, path.stem))
+        assert nbformat.writes(normalised) == before, (
             f"{path.name}: run `make notebooks`")
 
 
@@ -104,3 +105,15 @@ def test_re_execution_keeps_stored_text_that_differs_only_in_what_nbval_masks():
     changed_source = run("AP 0.653  0.5 s\n", "loss 0.25\n")
     changed_source.cells[0].source = "report(verbose=True)"
     assert execute_notebooks.keep_unchanged_text(stored, changed_source).cells[0].outputs[0].text == "AP 0.653  0.5 s\n"
+
+
+def test_consecutive_prints_are_stored_as_one_output_however_the_kernel_split_them():
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("report()", id="report")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="c\n")]
+    notebook.cells = [cell]
+    outputs = execute_notebooks.coalesce_streams(notebook).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "a\nb\n"), ("stderr", "warning\n"), ("stdout", "c\n")]

@@ -13,9 +13,22 @@ import numpy as np
 
 
 def as_float_array(value, name: str, *, ndim: int | None = None) -> np.ndarray:
-    """Convert ``value`` to a non-empty, finite float64 array, or raise naming ``name``."""
+    """Convert ``value`` to a non-empty, finite float64 array, or raise naming ``name``.
+
+    A tensor is read as it is (on any device, requiring grad or not: these are NumPy
+    computations, with no gradient to keep); complex numbers are refused rather than cut
+    to their real part.
+    """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got a {type(value).__name__}")
+    if hasattr(value, "detach"):  # a torch tensor, possibly on a GPU or requiring grad
+        value = value.detach().cpu().resolve_conj().numpy()
+    try:
+        complex_values = np.iscomplexobj(value)
+    except (TypeError, ValueError):  # ragged or not numeric: the conversion below says so
+        complex_values = False
+    if complex_values:
+        raise TypeError(f"{name} must hold real numbers, got complex values")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

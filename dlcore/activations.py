@@ -127,6 +127,8 @@ def prelu(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
                 f"got {weight.numel()}"
             )
         weight = weight.reshape([-1 if d == channel_dim else 1 for d in range(x.ndim)])
+    elif x.ndim == 0:
+        weight = weight.reshape(())  # one slope for a 0-d input: a 0-d result, as torch's
     return torch.where(x > 0, x, weight * x)
 
 
@@ -169,6 +171,8 @@ def swish(x: torch.Tensor, beta: float | torch.Tensor = 1.0) -> torch.Tensor:
     x = as_float_tensor(x, "x")
     if not isinstance(beta, torch.Tensor):
         beta = as_scalar(beta, "beta")
+    elif not torch.isfinite(beta).all():
+        raise ValueError(f"beta must be finite, got {beta.detach().cpu().tolist()}")
     return x * sigmoid(beta * x)
 
 

@@ -38,8 +38,18 @@ __all__ = [
 _PRIOR_SUM_TOLERANCE = 1e-9
 
 
+def _rounding_unit(values) -> float:
+    """How closely the caller's numbers can sum to 1: float32 priors of 1/3 sum to 1.00000001."""
+    dtype = str(getattr(values, "dtype", "float64")).removeprefix("torch.")
+    try:
+        return max(_PRIOR_SUM_TOLERANCE, 4 * float(np.finfo(np.dtype(dtype)).eps))
+    except TypeError:  # bfloat16 and others NumPy does not know: its eps is 2**-7
+        return 2.0**-6
+
+
 def _partition(likelihoods, priors) -> tuple[np.ndarray, np.ndarray]:
     """Validate P(B | A_i) and P(A_i) over a partition A_1, ..., A_n."""
+    resolution = _rounding_unit(priors)
     priors = as_probabilities(priors, "priors", ndim=1)
     likelihoods = as_probabilities(likelihoods, "likelihoods", ndim=1)
     if likelihoods.shape != priors.shape:
@@ -47,7 +57,7 @@ def _partition(likelihoods, priors) -> tuple[np.ndarray, np.ndarray]:
             f"likelihoods and priors must have the same length, got {likelihoods.size} and {priors.size}"
         )
     total = priors.sum()
-    if abs(total - 1.0) > _PRIOR_SUM_TOLERANCE * priors.size:
+    if abs(total - 1.0) > resolution * priors.size:
         raise ValueError(f"priors must sum to 1 (they describe a partition), got {total!r}")
     return likelihoods, priors
 
@@ -285,6 +295,7 @@ def simulate_diagnostic_test(
     prevalence, sensitivity, specificity = _test_rates(prevalence, sensitivity, specificity)
     n = as_count(n, "n", minimum=1)
     chunk_size = as_count(chunk_size, "chunk_size", minimum=1)
+    seed = as_count(seed, "seed")  # NumPy integers too
     generator = torch.Generator(device=device).manual_seed(seed)
     positives = true_positives = 0
     for start in range(0, n, chunk_size):

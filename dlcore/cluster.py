@@ -44,11 +44,17 @@ def as_points(X, name: str = "X", device: torch.device | str | None = None) -> t
     """A finite, non-empty 2-D floating-point tensor of points (rows), on ``device``."""
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} must be an array of points, got a {type(X).__name__}")
-    if not isinstance(X, torch.Tensor):
+    if isinstance(X, torch.Tensor):
+        X = X.detach()  # clustering is not differentiable; a leaf that requires grad is read as data
+    elif np.iscomplexobj(X):
+        raise TypeError(f"{name} must hold real coordinates, got complex values")
+    else:
         try:
             X = torch.from_numpy(np.asarray(X, dtype=np.float64))
         except (TypeError, ValueError):
             raise TypeError(f"{name} must be a numeric array of points, got {type(X).__name__}") from None
+    if X.is_complex():
+        raise TypeError(f"{name} must hold real coordinates, got dtype {X.dtype}")
     if not X.is_floating_point():
         X = X.double()
     if X.ndim != 2:
@@ -57,7 +63,14 @@ def as_points(X, name: str = "X", device: torch.device | str | None = None) -> t
         raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
     if not torch.isfinite(X).all():
         raise ValueError(f"{name} contains NaN or an infinite value")
-    return X.to(device) if device is not None else X
+    return X.to(_as_device(device)) if device is not None else X
+
+
+def _as_device(device) -> torch.device:
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}") from None
 
 
 def _squared_euclidean(X: torch.Tensor, C: torch.Tensor) -> torch.Tensor:
@@ -79,9 +92,14 @@ def pairwise_distances(X, Y=None, metric: str = "euclidean") -> torch.Tensor:
     if X.shape[1] != Y.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns, got {X.shape[1]} and {Y.shape[1]}")
     if metric == "euclidean":
-        D = _squared_euclidean(X, Y).sqrt_()
+        # Below float64 the expansion of Eq. (eq-distance-trick) cancels on offset data (1e4 and
+        # 1e4 + 3 come out 2.83 apart) and overflows near 1e19: compute it in float64, as
+        # scikit-learn does for float32, and return the input's dtype.
+        wide = torch.float64 if X.dtype != torch.float64 and X.device.type != "mps" else X.dtype
+        D = _squared_euclidean(X.to(wide), Y.to(wide)).sqrt_().to(X.dtype)
     elif metric == "manhattan":
-        D = torch.cdist(X, Y, p=1)
+        wide = torch.float32 if X.dtype in (torch.float16, torch.bfloat16) else X.dtype  # cdist has no half kernels
+        D = torch.cdist(X.to(wide), Y.to(wide), p=1).to(X.dtype)
     else:
         unit_x = X / torch.linalg.vector_norm(X, dim=1, keepdim=True).clamp(min=torch.finfo(X.dtype).tiny)
         unit_y = Y / torch.linalg.vector_norm(Y, dim=1, keepdim=True).clamp(min=torch.finfo(Y.dtype).tiny)
@@ -124,7 +142,10 @@ def assign(X, centers) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _generator(seed: int, device: torch.device) -> torch.Generator:
-    return torch.Generator(device=device).manual_seed(as_count(seed, "seed"))
+    seed = as_count(seed, "seed")
+    if seed >= 2**63:  # the generator takes a signed 64-bit seed
+        raise ValueError(f"seed must be below 2**63, got {seed}")
+    return torch.Generator(device=device).manual_seed(seed)
 
 
 def kmeans_plus_plus(X, k: int, seed: int = 0, *, n_local_trials: int | None = 1,
@@ -187,7 +208,9 @@ def _cluster_sums(X: torch.Tensor, labels: torch.Tensor, k: int, columns: torch.
 def _update(X: torch.Tensor, labels: torch.Tensor, squared: torch.Tensor, centers: torch.Tensor,
             columns: torch.Tensor | None = None) -> torch.Tensor:
     """New centres: the mean of each cluster, Eq. (eq-lloyd-update). An empty cluster takes
-    the point farthest from its centre (and that point leaves its old cluster's mean), as scikit-learn does."""
+    the point farthest from its centre (and that point leaves its old cluster's mean), as
+    scikit-learn does. A cluster that this leaves empty is put at the data's mean: scikit-learn
+    computes on centred data, where the sum such a cluster keeps is zero, i.e. the mean."""
     k = centers.shape[0]
     sums = _cluster_sums(X, labels, k, columns)
     counts = torch.bincount(labels, minlength=k).to(X.dtype)
@@ -200,6 +223,9 @@ def _update(X: torch.Tensor, labels: torch.Tensor, squared: torch.Tensor, center
             counts[old] -= 1
             sums[cluster] = X[point]
             counts[cluster] = 1
+        emptied = counts == 0
+        if emptied.any():
+            sums[emptied], counts[emptied] = X.mean(dim=0), 1
     return sums / counts[:, None]
 
 
@@ -262,10 +288,10 @@ def silhouette_score(X, labels) -> float:
     Needs 2 ≤ number of clusters ≤ n − 1. Memory and time grow as n².
     """
     X = as_points(X)
-    labels = torch.as_tensor(np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels), device=X.device)
+    labels = np.asarray(labels.detach().cpu() if isinstance(labels, torch.Tensor) else labels)
     if labels.ndim != 1 or labels.shape[0] != X.shape[0]:
         raise ValueError(f"labels must be 1-D with one label per point ({X.shape[0]}), got shape {tuple(labels.shape)}")
-    _, labels = torch.unique(labels, return_inverse=True)
+    labels = torch.as_tensor(np.unique(labels, return_inverse=True)[1].reshape(-1), device=X.device)  # any labels: strings too
     n_clusters = int(labels.max()) + 1
     if not 2 <= n_clusters <= X.shape[0] - 1:
         raise ValueError(f"the silhouette needs between 2 and n - 1 = {X.shape[0] - 1} clusters, got {n_clusters}")
@@ -275,7 +301,10 @@ def silhouette_score(X, labels) -> float:
     scores = []
     for start in range(0, X.shape[0], rows):
         block = slice(start, start + rows)
-        sums = pairwise_distances(X[block], X) @ one_hot  # each point's summed distance to every cluster
+        distances = pairwise_distances(X[block], X)
+        inside = torch.arange(distances.shape[0], device=X.device)
+        distances[inside, inside + start] = 0  # a point's distance to itself, exactly (rounding aside)
+        sums = distances @ one_hot  # each point's summed distance to every cluster
         own = labels[block]
         own_size = sizes[own]
         a = sums.gather(1, own[:, None]).squeeze(1) / (own_size - 1).clamp(min=1)

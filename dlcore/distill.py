@@ -5,6 +5,8 @@ Chapter 9 of the book; equation labels (``eq-...``) refer to that chapter.
 
 from __future__ import annotations
 
+import math
+
 from typing import NamedTuple
 
 import torch
@@ -21,7 +23,10 @@ def soft_targets(logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
     :math:`T > 1` flattens the distribution, bringing out the small probabilities of the
     wrong classes ("dark knowledge"); :math:`T \to \infty` makes it uniform.
     """
-    return activations.softmax(as_float_tensor(logits, "logits") / as_positive(T, "T"), dim=-1)
+    logits, T = as_float_tensor(logits, "logits"), as_positive(T, "T")
+    # Shift first: at a tiny T, z / T overflows to inf and the softmax to NaN, while the
+    # shifted logits only reach -inf and the limit, the one-hot argmax, comes out.
+    return activations.softmax((logits - logits.amax(dim=-1, keepdim=True)) / T, dim=-1)
 
 
 def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, targets: torch.Tensor, T: float = 4.0,
@@ -39,6 +44,8 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, targets:
         raise ValueError(f"student_logits and teacher_logits must be (N, C) of the same shape, got "
                          f"{tuple(student.shape)} and {tuple(teacher.shape)}")
     T, alpha = as_positive(T, "T"), as_scalar(alpha, "alpha")
+    if T > math.sqrt(torch.finfo(torch.float64).max):
+        raise ValueError(f"T must be small enough that T**2 is finite, got {T}")
     if not 0 <= alpha <= 1:
         raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
     p_teacher = soft_targets(teacher.detach(), T)
@@ -78,7 +85,7 @@ def magnitude_mask(weight: torch.Tensor, amount: float) -> torch.Tensor:
     if not 0 <= amount <= 1:
         raise ValueError(f"amount must lie in [0, 1], got {amount}")
     n_prune = round(amount * weight.numel())
-    mask = torch.ones_like(weight)
+    mask = torch.ones_like(weight, memory_format=torch.contiguous_format)  # row-major, as flatten() counts
     if n_prune:
         smallest = torch.topk(weight.abs().flatten(), n_prune, largest=False).indices
         mask.view(-1)[smallest] = 0

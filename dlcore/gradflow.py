@@ -103,7 +103,10 @@ def measure_flow(model: DeepMLP, x: torch.Tensor, y: torch.Tensor) -> Flow:
     x, y = as_float_tensor(x, "x"), as_float_tensor(y, "y")
     model.zero_grad(set_to_none=True)
     kept: list[torch.Tensor] = []
-    loss = torch.mean((model(x, keep=kept) - y) ** 2)
+    output = model(x, keep=kept)
+    if y.shape != output.shape:  # a (N,) target against (N, 1) outputs would broadcast to (N, N)
+        raise ValueError(f"y must have the shape of the model's output {tuple(output.shape)}, got {tuple(y.shape)}")
+    loss = torch.mean((output - y) ** 2)
     loss.backward()
     loss = loss.detach()
     norms = torch.stack([layer.weight.grad.norm() for layer in model.hidden]).detach()

@@ -24,6 +24,7 @@ versions use :math:`a = \sqrt3 \cdot \text{std}`.
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 
@@ -120,6 +121,14 @@ def xavier_normal_(tensor: torch.Tensor, gain: float = 1.0, *, generator: torch.
     return _normal_with_std(tensor, _xavier_std(tensor, gain), generator)
 
 
+def _is_empty(tensor: torch.Tensor) -> bool:
+    """A zero-element tensor has no fan to scale by: initialising it is a no-op, with torch's warning."""
+    if as_float_tensor(tensor, "tensor").numel() == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
+
+
 def _kaiming_std(tensor: torch.Tensor, a: float, mode: str, nonlinearity: str) -> float:
     fan_in, fan_out = fan_in_and_fan_out(tensor)
     fan = fan_in if as_choice(mode, "mode", ("fan_in", "fan_out")) == "fan_in" else fan_out
@@ -133,6 +142,8 @@ def kaiming_uniform_(
     r"""He et al.'s initialisation, Eq. (eq-he): uniform with variance :math:`g^2 / n`,
     :math:`n` the fan given by ``mode``. ``a`` is the negative slope of a leaky ReLU
     (0: plain ReLU, so :math:`g^2 = 2`)."""
+    if _is_empty(tensor):
+        return tensor
     return _uniform_with_std(tensor, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
@@ -141,6 +152,8 @@ def kaiming_normal_(
     *, generator: torch.Generator | None = None,
 ) -> torch.Tensor:
     r"""As :func:`kaiming_uniform_`, drawn from :math:`N(0, g^2 / n)`."""
+    if _is_empty(tensor):
+        return tensor
     return _normal_with_std(tensor, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 

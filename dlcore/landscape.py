@@ -109,8 +109,16 @@ def minibatch_gradients(x: torch.Tensor, y: torch.Tensor, w, batch_size: int, n_
     if batch_size > len(x):
         raise ValueError(f"batch_size must be at most the number of points ({len(x)}), got {batch_size}")
     generator = torch.Generator().manual_seed(as_count(seed, "seed"))
-    rows = torch.rand(as_count(n_batches, "n_batches", minimum=1), len(x), generator=generator).argsort(dim=1)[:, :batch_size]
+    n_batches = as_count(n_batches, "n_batches", minimum=1)
+    # Each batch is the first rows of a random order; the orders are drawn a few batches at a
+    # time, so that 10^6 points do not need a 500 × 10^6 matrix at once.
+    per_chunk = max(1, _SAMPLE_ELEMENTS // len(x))
+    rows = torch.cat([torch.rand(min(per_chunk, n_batches - start), len(x), generator=generator).argsort(dim=1)[:, :batch_size]
+                      for start in range(0, n_batches, per_chunk)])
     return _mse_gradient(w, x[rows], y[rows]), _mse_gradient(w, x, y)
+
+
+_SAMPLE_ELEMENTS = 2**22  # random keys drawn at once by minibatch_gradients
 
 
 def sharp_flat(x):

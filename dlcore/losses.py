@@ -24,7 +24,7 @@ from __future__ import annotations
 import torch
 
 from . import activations
-from ._validation import as_choice, as_dim, as_float_tensor, as_nonnegative, as_scalar
+from ._validation import as_choice, as_dim, as_float_tensor, as_nonnegative, as_positive, as_scalar
 
 __all__ = [
     "mse",
@@ -113,7 +113,8 @@ def rmse(input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """
     squared = mse(input, target)
     positive = squared > 0
-    return torch.where(positive, squared, torch.ones_like(squared)).sqrt() * positive
+    safe = torch.where(positive, squared, torch.ones_like(squared))
+    return torch.where(positive, safe.sqrt(), squared * 0)  # 0 at a perfect fit; NaN stays NaN
 
 
 def huber(input: torch.Tensor, target: torch.Tensor, delta: float = 1.0, reduction: str = "mean") -> torch.Tensor:
@@ -299,6 +300,8 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tenso
         weight = as_float_tensor(weight, "weight")
         if weight.shape != (n_classes,):
             raise ValueError(f"weight must hold one value per class, shape ({n_classes},), got {tuple(weight.shape)}")
+        if not (torch.isfinite(weight) & (weight >= 0)).all():
+            raise ValueError(f"weight must hold finite, non-negative class weights, got {weight.tolist()}")
     log_p = activations.log_softmax(input, dim=class_dim)
     class_shape = [n_classes if d == class_dim else 1 for d in range(input.ndim)]
     w = weight.reshape(class_shape) if weight is not None else None
@@ -415,7 +418,7 @@ def cosine_similarity(a: torch.Tensor, b: torch.Tensor, dim: int = -1, eps: floa
     similarity 1.
     """
     a, b = _pair(a, b, "a", "b")
-    eps = as_scalar(eps, "eps")
+    eps = as_positive(eps, "eps")  # eps = 0 makes a zero vector's similarity 0 / 0
     dim = as_dim(dim, a.ndim)
     a_unit = a / torch.linalg.vector_norm(a, dim=dim, keepdim=True).clamp(min=eps)
     b_unit = b / torch.linalg.vector_norm(b, dim=dim, keepdim=True).clamp(min=eps)

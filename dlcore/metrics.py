@@ -206,10 +206,13 @@ def precision_recall_fscore(
     true_positive, predicted, actual = _per_class_counts(y_true, y_pred, average, pos_label)
     if average == "micro":
         true_positive, predicted, actual = true_positive.sum(keepdims=True), predicted.sum(keepdims=True), actual.sum(keepdims=True)
-    beta2 = beta**2
+    # Eq. (eq-fbeta) divided through by 1 + β²: F = TP / (w·actual + (1 − w)·predicted) with
+    # w = β²/(1 + β²), written so that no β² can overflow (β = 1e200 gives the recall).
+    small = min(beta, 1 / beta) ** 2 if beta > 0 else 0.0
+    w = 1 / (1 + small) if beta >= 1 else small / (1 + small)
     precision = _ratio(true_positive, predicted, zero_division, "precision", "precision" in warn_for)
     recall = _ratio(true_positive, actual, zero_division, "recall", "recall" in warn_for)
-    fscore = _ratio((1 + beta2) * true_positive, beta2 * actual + predicted, zero_division, "F-score", "F-score" in warn_for)
+    fscore = _ratio(true_positive, w * actual + (1 - w) * predicted, zero_division, "F-score", "F-score" in warn_for)
     if average is None:
         return PrecisionRecallFscore(precision, recall, fscore, actual.astype(np.int64))
     if average == "weighted":
@@ -362,7 +365,10 @@ def roc_auc_ranks(y_true: torch.Tensor, y_score: torch.Tensor) -> float:
     doubled so that average ranks stay integers and the sum is exact in int64 even
     for 10^8 scores.
     """
-    y_true, y_score = torch.as_tensor(y_true), torch.as_tensor(y_score)
+    y_true = torch.as_tensor(y_true)
+    # Python lists and NumPy arrays keep float64, as in scikit-learn: torch.as_tensor would
+    # make a list float32, where 1.0 and 1.0 + 1e-9 tie.
+    y_score = y_score if isinstance(y_score, torch.Tensor) else torch.as_tensor(np.asarray(y_score, dtype=np.float64))
     if y_true.ndim != 1 or y_score.ndim != 1:
         raise ValueError(f"y_true and y_score must be 1-dimensional, got shapes {tuple(y_true.shape)} and {tuple(y_score.shape)}")
     same_length(y_true=y_true, y_score=y_score)
@@ -503,10 +509,11 @@ def expected_calibration_error(y_true, y_prob, *, n_bins: int = 10) -> float:
         raise ValueError(f"y_true must hold class indices in [0, {prob.shape[1] - 1}]")
     if not np.allclose(prob.sum(axis=1), 1.0, atol=1e-6):
         raise ValueError("y_prob's rows must sum to 1")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-        raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or not 1 <= n_bins <= 2**52:
+        raise ValueError(f"n_bins must be an integer in [1, 2**52], got {n_bins!r}")
     confidence = prob.max(axis=1)
     correct = prob.argmax(axis=1) == labels.astype(np.int64)
     bins = np.minimum((confidence * n_bins).astype(np.int64), n_bins - 1)  # confidence 1.0 goes in the last bin
-    gap = np.abs(np.bincount(bins, weights=correct, minlength=n_bins) - np.bincount(bins, weights=confidence, minlength=n_bins))
+    _, occupied = np.unique(bins, return_inverse=True)  # empty bins add nothing: never allocate n_bins of them
+    gap = np.abs(np.bincount(occupied, weights=correct) - np.bincount(occupied, weights=confidence))
     return float(gap.sum() / len(labels))

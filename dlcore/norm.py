@@ -49,6 +49,14 @@ __all__ = [
 ]
 
 
+def _summed_to(tensor: torch.Tensor, shape) -> torch.Tensor:
+    """``tensor.sum_to_size(shape)`` as a new tensor: when nothing is summed (an unbatched
+    input, ``weight.shape == x.shape``) ``sum_to_size`` returns ``tensor`` itself, which
+    the backward pass goes on to change in place."""
+    summed = tensor.sum_to_size(shape)
+    return summed.clone() if summed.data_ptr() == tensor.data_ptr() else summed
+
+
 class _Normalize(torch.autograd.Function):
     r""":math:`y = \gamma \hat x + \beta` with :math:`\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}`
     over ``dims`` (Eqs. (eq-batch-norm) and (eq-layer-norm)), and the backward pass derived
@@ -85,12 +93,12 @@ class _Normalize(torch.autograd.Function):
         x_hat, inv_std, weight, bias = ctx.saved_tensors
         grad_weight = grad_bias = None
         if bias is not None and ctx.needs_input_grad[2]:
-            grad_bias = grad.sum_to_size(bias.shape)
+            grad_bias = _summed_to(grad, bias.shape)
         grad_x_hat = grad.clone() if weight is None else grad * weight  # ĝ, overwritten below by ∂L/∂x
         grad_times_x_hat = grad * x_hat
         if weight is not None:
             if ctx.needs_input_grad[1]:
-                grad_weight = grad_times_x_hat.sum_to_size(weight.shape)
+                grad_weight = _summed_to(grad_times_x_hat, weight.shape)
             grad_times_x_hat.mul_(weight)  # now ĝ x̂
         projection = grad_times_x_hat.mean(dim=ctx.dims, keepdim=True)
         grad_x = grad_x_hat.sub_(grad_x_hat.mean(dim=ctx.dims, keepdim=True))
@@ -174,6 +182,8 @@ def batch_norm(input: torch.Tensor, running_mean: torch.Tensor | None, running_v
 def _normalized_shape(normalized_shape) -> tuple[int, ...]:
     if isinstance(normalized_shape, numbers.Integral) and not isinstance(normalized_shape, bool):
         normalized_shape = (int(normalized_shape),)
+    if not isinstance(normalized_shape, (tuple, list, torch.Size)):
+        raise TypeError(f"normalized_shape must be an int or a tuple of ints, got {type(normalized_shape).__name__} {normalized_shape!r}")
     normalized_shape = tuple(normalized_shape)
     if not normalized_shape or not all(isinstance(s, numbers.Integral) and s > 0 for s in normalized_shape):
         raise ValueError(f"normalized_shape must be a positive int or a non-empty tuple of them, got {normalized_shape!r}")
@@ -228,7 +238,7 @@ def group_norm(input: torch.Tensor, num_groups: int, weight: torch.Tensor | None
     if isinstance(num_groups, bool) or not isinstance(num_groups, numbers.Integral) or num_groups < 1 or channels % num_groups:
         raise ValueError(f"num_groups must be a positive integer dividing the {channels} channels, got {num_groups!r}")
     weight, bias = _per_channel(weight, channels, "weight"), _per_channel(bias, channels, "bias")
-    grouped = x.reshape(n, int(num_groups), -1)
+    grouped = x.reshape(n, int(num_groups), math.prod(x.shape[1:]) // int(num_groups))  # explicit: n may be 0
     x_hat = _normalize(grouped, (2,), as_positive(eps, "eps"))[0].reshape(x.shape)  # γ, β are per channel, not per group
     return _affine(x_hat, *_broadcastable(weight, bias, [1, channels] + [1] * (x.ndim - 2)))
 
@@ -279,6 +289,10 @@ class BatchNorm(nn.Module):
             self.running_mean = self.running_var = self.num_batches_tracked = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _channel_input(x)
+        if x.shape[1] != self.num_features:  # say so before a buffer's shape does, less clearly
+            raise ValueError(f"input has {x.shape[1]} channels (dimension 1 of shape {tuple(x.shape)}), "
+                             f"but this BatchNorm was built for num_features={self.num_features}")
         momentum = self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)

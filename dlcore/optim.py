@@ -62,6 +62,7 @@ def sgd_step(param: torch.Tensor, grad: torch.Tensor, momentum_buffer: torch.Ten
 
     The first step starts the buffer at the gradient itself (no dampening), as torch does.
     """
+    lr = as_nonnegative(lr, "lr")  # a NaN rate would silently corrupt param
     if weight_decay != 0:
         grad = grad.add(param, alpha=weight_decay)
     if momentum != 0:
@@ -77,6 +78,7 @@ def sgd_step(param: torch.Tensor, grad: torch.Tensor, momentum_buffer: torch.Ten
 def adagrad_step(param: torch.Tensor, grad: torch.Tensor, state_sum: torch.Tensor, step: int, *, lr: float,
                  lr_decay: float = 0.0, weight_decay: float = 0.0, eps: float = 1e-10) -> None:
     """One Adagrad step (``step`` counts from 1), Eq. (eq-adagrad): the sum of squared gradients only grows."""
+    lr, step = as_nonnegative(lr, "lr"), as_count(step, "step", minimum=1)
     if weight_decay != 0:
         grad = grad.add(param, alpha=weight_decay)
     decayed_lr = lr / (1 + (step - 1) * lr_decay)
@@ -89,6 +91,7 @@ def rmsprop_step(param: torch.Tensor, grad: torch.Tensor, square_avg: torch.Tens
                  momentum_buffer: torch.Tensor | None = None, grad_avg: torch.Tensor | None = None) -> None:
     """One RMSprop step, Eq. (eq-rmsprop); ``grad_avg`` (centred RMSprop) and ``momentum_buffer`` are
     updated in place when given."""
+    lr = as_nonnegative(lr, "lr")
     if weight_decay != 0:
         grad = grad.add(param, alpha=weight_decay)
     square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
@@ -114,6 +117,7 @@ def adam_step(param: torch.Tensor, grad: torch.Tensor, exp_avg: torch.Tensor, ex
     ``bias_correction=False`` (not an option of torch's, here to show the cold start) the
     raw averages are used; ``max_exp_avg_sq`` turns on AMSGrad.
     """
+    lr, step = as_nonnegative(lr, "lr"), as_count(step, "step", minimum=1)  # step 0: division by 1 - β⁰ = 0
     beta1, beta2 = betas
     if weight_decay != 0:
         if decoupled_weight_decay:
@@ -165,6 +169,21 @@ class _Optimizer(torch.optim.Optimizer):
     def _update(self, param: torch.Tensor, grad: torch.Tensor, state: dict, group: dict) -> None:
         raise NotImplementedError
 
+    def __setstate__(self, state: dict) -> None:
+        # load_state_dict ends here. A torch.optim state dict lacks this class's own options
+        # (bias_correction), and its per-parameter state lacks what torch does not store
+        # (an unused momentum buffer, SGD's step count): fill both with the defaults.
+        super().__setstate__(state)
+        for group in self.param_groups:
+            for key, value in self.defaults.items():
+                group.setdefault(key, value)
+            for param in group["params"]:
+                saved = self.state.get(param)
+                if saved:
+                    for key, value in self._init_state(param, group).items():
+                        saved.setdefault(key, value)
+                    saved["step"] = int(saved.get("step", 0))  # torch stores a tensor
+
     @torch.no_grad()
     def step(self, closure: Callable[[], torch.Tensor] | None = None):
         """Update every parameter that has a gradient; ``closure`` re-evaluates the loss, as in torch."""
@@ -182,8 +201,24 @@ class _Optimizer(torch.optim.Optimizer):
                 if not state:
                     state.update(self._init_state(param, group), step=0)
                 state["step"] += 1
-                self._update(param, param.grad, state, group)
+                grad = -param.grad if group["maximize"] else param.grad  # ascend: descend on -f
+                if param.is_complex():
+                    self._update_complex(param, grad, state, group)
+                else:
+                    self._update(param, grad, state, group)
         return loss
+
+    def _update_complex(self, param: torch.Tensor, grad: torch.Tensor, state: dict, group: dict) -> None:
+        """A complex parameter is a pair of real ones, as torch treats it: the rule runs on
+        real views (so a squared gradient is re² and im², not the complex g²) and the state
+        is stored complex, as torch stores it."""
+        view = {key: torch.view_as_real(value) if isinstance(value, torch.Tensor) and value.is_complex() else value
+                for key, value in state.items()}
+        self._update(torch.view_as_real(param), torch.view_as_real(grad), view, group)
+        for key, value in view.items():  # a buffer the rule created (SGD's momentum) comes back real
+            if isinstance(value, torch.Tensor) and not value.is_complex() and not (
+                    isinstance(state[key], torch.Tensor) and state[key].is_complex()):
+                state[key] = torch.view_as_complex(value)
 
 
 def _zeros(param: torch.Tensor) -> torch.Tensor:
@@ -197,13 +232,13 @@ class SGD(_Optimizer):
     """
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False):
+                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False):
         lr, momentum = as_nonnegative(lr, "lr"), as_nonnegative(momentum, "momentum")
         dampening, weight_decay = as_scalar(dampening, "dampening"), as_nonnegative(weight_decay, "weight_decay")
         if _as_flag(nesterov, "nesterov") and (momentum <= 0 or dampening != 0):
             raise ValueError(f"nesterov needs momentum > 0 and dampening 0, got momentum={momentum}, dampening={dampening}")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov))
+                                      nesterov=nesterov, maximize=_as_flag(maximize, "maximize")))
 
     def _init_state(self, param, group):
         return {"momentum_buffer": None}
@@ -221,15 +256,17 @@ class Adagrad(_Optimizer):
     """
 
     def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
-                 initial_accumulator_value: float = 0.0, eps: float = 1e-10):
+                 initial_accumulator_value: float = 0.0, eps: float = 1e-10, *, maximize: bool = False):
         super().__init__(params, dict(
             lr=as_nonnegative(lr, "lr"), lr_decay=as_nonnegative(lr_decay, "lr_decay"),
             weight_decay=as_nonnegative(weight_decay, "weight_decay"),
             initial_accumulator_value=as_nonnegative(initial_accumulator_value, "initial_accumulator_value"),
-            eps=as_nonnegative(eps, "eps")))
+            eps=as_nonnegative(eps, "eps"), maximize=_as_flag(maximize, "maximize")))
 
     def _init_state(self, param, group):
-        return {"sum": torch.full_like(param, group["initial_accumulator_value"], memory_format=torch.preserve_format)}
+        start = group["initial_accumulator_value"]
+        start = complex(start, start) if param.is_complex() else start  # both parts start there, as in torch
+        return {"sum": torch.full_like(param, start, memory_format=torch.preserve_format)}
 
     def _update(self, param, grad, state, group):
         adagrad_step(param, grad, state["sum"], state["step"], lr=group["lr"], lr_decay=group["lr_decay"],
@@ -243,11 +280,11 @@ class RMSprop(_Optimizer):
     """
 
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0,
-                 momentum: float = 0.0, centered: bool = False):
+                 momentum: float = 0.0, centered: bool = False, *, maximize: bool = False):
         super().__init__(params, dict(
             lr=as_nonnegative(lr, "lr"), alpha=as_nonnegative(alpha, "alpha"), eps=as_nonnegative(eps, "eps"),
             weight_decay=as_nonnegative(weight_decay, "weight_decay"), momentum=as_nonnegative(momentum, "momentum"),
-            centered=_as_flag(centered, "centered")))
+            centered=_as_flag(centered, "centered"), maximize=_as_flag(maximize, "maximize")))
 
     def _init_state(self, param, group):
         return {"square_avg": _zeros(param),
@@ -271,12 +308,12 @@ class Adam(_Optimizer):
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False, *, decoupled_weight_decay: bool = False,
-                 bias_correction: bool = True):
+                 bias_correction: bool = True, maximize: bool = False):
         super().__init__(params, dict(
             lr=as_nonnegative(lr, "lr"), betas=_as_betas(betas), eps=as_nonnegative(eps, "eps"),
             weight_decay=as_nonnegative(weight_decay, "weight_decay"), amsgrad=_as_flag(amsgrad, "amsgrad"),
             decoupled_weight_decay=_as_flag(decoupled_weight_decay, "decoupled_weight_decay"),
-            bias_correction=_as_flag(bias_correction, "bias_correction")))
+            bias_correction=_as_flag(bias_correction, "bias_correction"), maximize=_as_flag(maximize, "maximize")))
 
     def _init_state(self, param, group):
         return {"exp_avg": _zeros(param), "exp_avg_sq": _zeros(param),
@@ -294,9 +331,10 @@ class AdamW(Adam):
     :math:`\\theta \\leftarrow (1 - \\eta\\lambda)\\theta`, outside the adaptive step. Eq. (eq-adamw)."""
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, bias_correction: bool = True):
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, bias_correction: bool = True,
+                 maximize: bool = False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True,
-                         bias_correction=bias_correction)
+                         bias_correction=bias_correction, maximize=maximize)
 
 
 # ---------------------------------------------------------------------------------------
@@ -310,7 +348,10 @@ def _schedule_step(step) -> int:
 def step_lr(step: int, lr: float, step_size: int, gamma: float = 0.1) -> float:
     """Multiply ``lr`` by ``gamma`` every ``step_size`` steps, Eq. (eq-step-lr): ``lr · gamma^⌊step/step_size⌋``."""
     step, lr = _schedule_step(step), as_nonnegative(lr, "lr")
-    return lr * as_nonnegative(gamma, "gamma") ** (step // as_count(step_size, "step_size", minimum=1))
+    try:
+        return lr * as_nonnegative(gamma, "gamma") ** (step // as_count(step_size, "step_size", minimum=1))
+    except OverflowError:  # gamma > 1 for long enough: inf, as torch's repeated multiplication gives
+        return math.inf
 
 
 def _cosine_between(progress: float, high: float, low: float) -> float:

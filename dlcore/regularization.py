@@ -208,7 +208,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     if norm_type == math.inf:
         total = torch.stack([g.detach().abs().max() for g in grads]).max()
     else:
-        total = torch.stack([(g.detach().abs() ** norm_type).sum() for g in grads]).sum() ** (1.0 / norm_type)
+        # Summed in float64: float32 gradients of 1e20 are finite, their squares are not.
+        total = torch.stack([(g.detach().double().abs() ** norm_type).sum() for g in grads]).sum() ** (1.0 / norm_type)
+        total = total.to(grads[0].dtype)
     if error_if_nonfinite and not torch.isfinite(total):
         raise ValueError(f"the total norm of the gradients is {total.item()}: a NaN or infinite gradient reached clipping")
     scale = torch.clamp(max_norm / (total + 1e-6), max=1.0)
@@ -227,6 +229,8 @@ def augment_images(X: torch.Tensor, height: int = 8, width: int = 8, *, max_shif
     if X.ndim != 2 or X.shape[1] != height * width:
         raise ValueError(f"X must be (N, {height * width}) for {height}×{width} images, got {tuple(X.shape)}")
     max_shift, noise = as_count(max_shift, "max_shift"), as_nonnegative(noise, "noise")
+    if max_shift > max(height, width):  # the padded copy would grow with max_shift², for a blank image
+        raise ValueError(f"max_shift must be at most the image's size ({max(height, width)}), got {max_shift}")
     images = X.reshape(-1, 1, height, width)
     n = images.shape[0]
     padded = torch.nn.functional.pad(images, (max_shift,) * 4)

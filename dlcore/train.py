@@ -19,8 +19,17 @@ from ._validation import as_count, as_nonnegative, as_positive
 __all__ = ["fit", "accuracy"]
 
 
+def _check_labels(y, n: int, name: str) -> None:
+    """Class labels are one integer per row: a (n, 1) column would broadcast against the
+    (n,) predictions into an (n, n) comparison and give a wrong number, not an error."""
+    if not isinstance(y, torch.Tensor) or y.ndim != 1 or y.shape[0] != n:
+        shape = tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__
+        raise ValueError(f"{name} must be a 1-D tensor with one class label per row ({n}), got {shape}")
+
+
 def accuracy(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """Share of rows of ``X`` whose largest output is the label in ``y`` (evaluation mode, no gradients)."""
+    _check_labels(y, len(X), "y")
     was_training = model.training
     model.eval()
     with torch.no_grad():
@@ -47,6 +56,8 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
         raise ValueError(f"targets must have one row per row of X ({len(X)}), got {[len(t) for t in targets]}")
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together")
+    if y_val is not None:
+        _check_labels(y_val, len(X_val), "y_val")
     if patience is not None and X_val is None:
         raise ValueError("patience needs validation data (X_val, y_val)")
     if optimizer is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-__all__ = ["device", "seed_everything", "show", "Source", "glue", "below", "check_book_version", "BookVersionWarning"]
+__all__ = ["device", "seed_everything", "show", "Source", "glue", "glued", "below", "check_book_version", "BookVersionWarning"]
 
 # A glued float is stored with this many significant digits: every digit the prose prints,
 # and none of the last bits that another CPU's kernels or thread count would change.
@@ -97,6 +97,9 @@ def show(obj) -> Source:
     return Source("".join(lines).rstrip("\n"), origin)
 
 
+_GLUED: dict = {}
+
+
 def glue(name: str, value, display: bool = False, digits: int = GLUE_DIGITS) -> None:
     """Store ``value`` under ``name`` for the book's ``{glue}`` roles.
 
@@ -113,6 +116,7 @@ def glue(name: str, value, display: bool = False, digits: int = GLUE_DIGITS) -> 
         if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
             raise ValueError(f"digits must be an int in [1, 17], got {digits!r}")
         value = float(f"{value:.{digits}g}")
+    _GLUED[name] = value
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
@@ -122,6 +126,15 @@ def glue(name: str, value, display: bool = False, digits: int = GLUE_DIGITS) -> 
             ipy_display(value)
         return
     myst_glue(name, value, display=display)
+
+
+def glued(name: str):
+    """The value last glued under ``name``, as the prose prints it, so that a chapter can
+    assert the claim its prose makes (``assert glued("ap_weighted") < glued("ap_plain")``)."""
+    try:
+        return _GLUED[name]
+    except KeyError:
+        raise KeyError(f"nothing has been glued under {name!r} in this session") from None
 
 
 def below(value, bound: float, what: str = "difference") -> str:

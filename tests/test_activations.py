@@ -290,3 +290,14 @@ def test_the_module_docstring_names_the_overflow_it_avoids():
     y = A.sigmoid(x)
     y.backward()
     assert y.item() == 0.0 and x.grad.item() == 0.0
+
+
+def test_prelu_of_a_0d_input_is_0d_like_torchs():
+    x, w = torch.tensor(-2.0), torch.tensor([0.25])
+    assert A.prelu(x, w).shape == F.prelu(x, w).shape == ()
+    assert A.prelu(x, w).item() == F.prelu(x, w).item() == -0.5
+
+
+def test_swish_refuses_a_nan_beta_tensor():
+    with pytest.raises(ValueError, match="beta must be finite"):
+        A.swish(torch.randn(3), torch.tensor(float("nan")))

@@ -275,3 +275,15 @@ def test_simulation_rejects_bad_input():
         bayes.simulate_diagnostic_test(0.1, 0.9, 0.9, 1e6)
     with pytest.raises(ValueError, match="no simulated patient tested positive"):
         bayes.simulate_diagnostic_test(0.0, 0.9, 1.0, 1000)
+
+
+def test_tensors_float32_priors_and_numpy_seeds_are_read_as_given():
+    # Regression: a tensor requiring grad crashed in .numpy(); float32 thirds "did not sum to 1";
+    # a NumPy integer seed was refused by torch's generator; complex values lost their imaginary part.
+    prior = torch.full((3,), 1 / 3, dtype=torch.float32, requires_grad=True)
+    np.testing.assert_allclose(bayes.posterior([0.2, 0.5, 0.9], prior), bayes.posterior([0.2, 0.5, 0.9], [1 / 3] * 3), rtol=1e-6)
+    with pytest.raises(ValueError, match="priors must sum to 1"):
+        bayes.posterior([0.2, 0.5], np.float32([0.5, 0.51]))
+    assert bayes.simulate_diagnostic_test(0.1, 0.9, 0.9, 1000, seed=np.int64(3)) == bayes.simulate_diagnostic_test(0.1, 0.9, 0.9, 1000, seed=3)
+    with pytest.raises(TypeError, match="likelihoods must hold real numbers, got complex values"):
+        bayes.posterior([0.5 + 1j, 0.5], [0.5, 0.5])

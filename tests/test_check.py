@@ -320,3 +320,74 @@ def test_dropout_checker_passes_torch_and_dlcore_and_fails_the_classic_mistakes(
     assert not check_dropout(drops_one_minus_p)
     assert not check_dropout(lambda x, p, training: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+# ---- Wrong readers that used to pass (regressions) ---------------------------------------
+
+from dlcore.check.cluster import check_kmeans_plus_plus  # noqa: E402
+from dlcore.check.regularization import check_dropout  # noqa: E402
+
+
+def _double(x):
+    return 2 * x
+
+
+DOUBLE_CASES = [Case((torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64),)), Case((torch.zeros(2, dtype=torch.float64),))]
+
+
+def test_cases_given_as_plain_tuples_are_refused_not_passed():
+    with pytest.raises(TypeError, match="cases must be dlcore.check.Case objects, got tuple"):
+        check(lambda x: x, _double, [(torch.ones(2),)])
+
+
+def test_complex_junk_and_sparse_results_fail(capsys):
+    assert not check(lambda x: (2 * x).to(torch.complex128) + 1j, _double, DOUBLE_CASES)
+    assert "expected real numbers, got complex ones" in capsys.readouterr().out
+    assert not check(lambda x: (2 * x).to_sparse(), _double, DOUBLE_CASES)
+    assert "layout torch.sparse_coo" in capsys.readouterr().out
+
+
+def test_a_reader_that_changes_its_input_in_place_fails(capsys):
+    def doubles_in_place(x):
+        return x.mul_(2)
+
+    assert not check(doubles_in_place, _double, DOUBLE_CASES)
+    assert "changed its input in place" in capsys.readouterr().out
+    assert torch.equal(DOUBLE_CASES[0].args[0], torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64))
+
+
+def test_a_reader_that_never_returns_is_stopped_and_reported(capsys):
+    def endless(x):
+        while True:
+            pass
+
+    assert not check(endless, _double, DOUBLE_CASES, time_limit=0.2)
+    assert "did not return within 0.2 s" in capsys.readouterr().out
+
+
+def test_dropout_that_zeroes_its_input_in_place_fails(capsys):
+    def in_place_dropout(x, p, training=True):
+        if not training:
+            return x
+        mask = torch.rand_like(x) >= p
+        x[~mask] = 0
+        return x.div_(1 - p) if p < 1 else x
+
+    assert not check_dropout(in_place_dropout)
+    assert "changed in place" in capsys.readouterr().out
+
+
+def test_kmeans_plus_plus_that_rewrites_the_points_fails_and_leaves_the_data_alone(capsys):
+    from dlcore import cluster
+    from dlcore.check import cluster as checker
+
+    line_before = checker.LINE.clone()
+
+    def scribbles(X, k, seed):
+        centres = cluster.kmeans_plus_plus(X, k, seed)
+        X.mul_(0)
+        return centres
+
+    assert not check_kmeans_plus_plus(scribbles)
+    assert "changed in place" in capsys.readouterr().out
+    assert torch.equal(checker.LINE, line_before)

@@ -171,3 +171,58 @@ def test_bad_input_is_named():
         cluster.silhouette_score(X, np.zeros(20, int))
     with pytest.raises(ValueError, match="labels must be 1-D with one label per point"):
         cluster.silhouette_score(X, np.zeros(5, int))
+
+
+def test_repairing_an_empty_cluster_that_empties_its_donor_matches_scikit_learn():
+    # Regression: the point moved to the empty cluster was its donor's only point, and the
+    # donor's centre became 0 / 0 (NaN) with wrong labels after it.
+    X = np.array([[0.0], [1.0], [10.0]])
+    init = np.array([[0.5], [18.0], [1000.0]])
+    ours = cluster.kmeans(X, 3, init=init)
+    reference = KMeans(3, init=init, n_init=1, algorithm="lloyd").fit(X)
+    assert torch.isfinite(ours.history).all() and torch.isfinite(ours.centers).all()
+    # Which of two equally far points is moved first is a tie that each library breaks its
+    # own way; the clustering reached is the same.
+    np.testing.assert_allclose(np.sort(ours.centers.numpy(), axis=0), np.sort(reference.cluster_centers_, axis=0), atol=1e-12)
+    assert len(set(ours.labels.tolist())) == 3
+    assert ours.inertia == pytest.approx(reference.inertia_, abs=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_distances_on_offset_data_keep_scikit_learns_accuracy(dtype):
+    # Regression: the float32 expansion ‖x‖² − 2x·y + ‖y‖² cancelled (2.83 instead of 3).
+    X = torch.tensor([[1e4], [1e4 + 3.0]], dtype=dtype)
+    D = cluster.pairwise_distances(X)
+    assert D.dtype == dtype
+    np.testing.assert_allclose(D.numpy(), skm.pairwise_distances(X.numpy()), rtol=1e-6)
+    assert D[0, 1].item() == pytest.approx(3.0, rel=1e-6)
+
+
+def test_distances_and_silhouette_of_huge_float32_points_do_not_overflow():
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(0, 1, (20, 2)), rng.normal(10, 1, (20, 2))]).astype(np.float32) * np.float32(1e19)
+    labels = np.repeat([0, 1], 20)
+    D = cluster.pairwise_distances(X)
+    assert torch.isfinite(D).all()
+    exact = X.astype(np.float64)  # scikit-learn's own float32 path overflows here too
+    np.testing.assert_allclose(D.numpy(), cdist(exact, exact), rtol=1e-5)
+    assert cluster.silhouette_score(X, labels) == pytest.approx(skm.silhouette_score(exact, labels), abs=1e-5)
+
+
+def test_inputs_that_used_to_crash_work_as_scikit_learn_or_raise_clearly():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    leaf = torch.tensor(X, requires_grad=True)
+    assert cluster.kmeans(leaf, 3, seed=1).inertia == pytest.approx(cluster.kmeans(X, 3, seed=1).inertia, rel=1e-12)
+    letters = np.array(list("ab") * 15)
+    assert cluster.silhouette_score(X, letters) == pytest.approx(skm.silhouette_score(X, letters), abs=1e-12)
+    half = torch.tensor(X[:5], dtype=torch.float16)
+    D = cluster.pairwise_distances(half, metric="manhattan")
+    assert D.dtype == torch.float16
+    np.testing.assert_allclose(D.float().numpy(), skm.pairwise_distances(half.float().numpy(), metric="manhattan"), rtol=1e-3)
+    with pytest.raises(TypeError, match="X must hold real coordinates"):
+        cluster.kmeans(X + 1j, 2)
+    with pytest.raises(ValueError, match="seed must be below 2\\*\\*63"):
+        cluster.kmeans(X, 2, seed=2**64)
+    with pytest.raises(ValueError, match="device must name a torch device"):
+        cluster.kmeans(X, 2, device="nonsense")

@@ -129,3 +129,34 @@ def test_fit_takes_an_optimizer_factory_and_times_each_epoch():
     assert train.accuracy(model, X, y) > 0.9
     with pytest.raises(TypeError, match="optimizer must build a torch.optim.Optimizer"):
         train.fit(model, X, y, F.cross_entropy, optimizer=lambda p: "sgd")
+
+
+def test_label_columns_are_refused_instead_of_broadcast():
+    # Regression: y[:, None] broadcast against the (n,) predictions gave a wrong accuracy.
+    torch.manual_seed(0)
+    X, y = torch.randn(30, 4), torch.randint(0, 3, (30,))
+    model = torch.nn.Linear(4, 3)
+    with pytest.raises(ValueError, match=r"y must be a 1-D tensor with one class label per row \(30\), got \(30, 1\)"):
+        train.accuracy(model, X, y[:, None])
+    with pytest.raises(ValueError, match=r"y_val must be a 1-D tensor .* got \(30, 1\)"):
+        train.fit(model, X, y, F.cross_entropy, epochs=1, X_val=X, y_val=y[:, None])
+    with pytest.raises(ValueError, match=r"y must be a 1-D tensor .* got list"):
+        train.accuracy(model, X, y.tolist())
+
+
+def test_extreme_temperatures_give_limits_or_clear_errors():
+    # Regression: soft_targets(T=1e-305) was all NaN; kd_loss(T=1e200) overflowed T².
+    logits = torch.tensor([[2.0, 1.0, 2.0], [0.0, -1e10, 5.0]], dtype=torch.float64)
+    p = distill.soft_targets(logits, 1e-305)
+    torch.testing.assert_close(p, torch.tensor([[0.5, 0.0, 0.5], [0.0, 0.0, 1.0]], dtype=torch.float64))
+    torch.testing.assert_close(distill.soft_targets(logits, 2.0), F.softmax(logits / 2.0, dim=-1), rtol=0, atol=1e-15)
+    with pytest.raises(ValueError, match="T must be small enough that T\\*\\*2 is finite"):
+        distill.kd_loss(logits, logits, torch.tensor([0, 2]), T=1e200)
+
+
+def test_magnitude_mask_of_a_transposed_weight_equals_that_of_its_copy():
+    # Regression: a non-contiguous weight (W.T) made `view` fail, and `reshape` would have
+    # written the zeros into a copy.
+    W = torch.randn(4, 6, generator=torch.Generator().manual_seed(0))
+    mask = distill.magnitude_mask(W.T, 0.5)
+    assert torch.equal(mask, distill.magnitude_mask(W.T.contiguous(), 0.5)) and mask.sum().item() == 12

@@ -123,3 +123,13 @@ def test_approximation_refuses_bad_input():
 def test_deep_mlp_is_built_with_the_requested_dtype():
     model = gradflow.DeepMLP(2, 4, dtype=torch.float64)
     assert all(p.dtype == torch.float64 for p in model.parameters())
+
+
+def test_measure_flow_refuses_targets_that_would_broadcast():
+    # Regression: a (N,) target against (N, 1) outputs silently gave an (N, N) loss.
+    torch.manual_seed(0)
+    model = gradflow.DeepMLP(3, 8)
+    x = torch.randn(16, 8)
+    with pytest.raises(ValueError, match=r"y must have the shape of the model's output \(16, 1\), got \(16,\)"):
+        gradflow.measure_flow(model, x, torch.randn(16))
+    assert math.isfinite(gradflow.measure_flow(model, x, torch.randn(16, 1)).loss)

@@ -105,3 +105,11 @@ def test_bad_input_is_named():
         init.normal_(torch.empty(3, 3), std=-1)
     with pytest.raises(ValueError, match="gain must be >= 0"):
         init.xavier_normal_(torch.empty(3, 3), gain=-2)
+
+
+@pytest.mark.parametrize("name", ["kaiming_uniform_", "kaiming_normal_"])
+def test_initialising_a_zero_element_tensor_is_a_no_op_with_torchs_warning(name):
+    # Regression: the fan of a (5, 0) weight is 0, and the std divided by it.
+    empty = torch.empty(5, 0)
+    with pytest.warns(UserWarning, match="Initializing zero-element tensors is a no-op"):
+        assert getattr(init, name)(empty) is empty

@@ -109,3 +109,15 @@ def test_noisy_descent_refuses_a_bad_learning_rate():
         landscape.noisy_descent(landscape.sharp_flat, 0.0, lr=0.0, noise=1.0)
     with pytest.raises(ValueError, match="noise must be >= 0"):
         landscape.noisy_descent(landscape.sharp_flat, 0.0, lr=0.1, noise=-1.0)
+
+
+def test_minibatch_gradients_draw_in_chunks_the_same_batches(monkeypatch):
+    # The keys are drawn a few batches at a time (10^6 points used to need a 500 × 10^6 sort);
+    # chunking must not change which batches come out.
+    x = torch.linspace(-1, 1, 40, dtype=torch.float64)
+    y = 2 * x + 0.5
+    whole = landscape.minibatch_gradients(x, y, [0.3, -0.1], batch_size=5, n_batches=7, seed=3)
+    monkeypatch.setattr(landscape, "_SAMPLE_ELEMENTS", 80)  # two batches per chunk
+    chunked = landscape.minibatch_gradients(x, y, [0.3, -0.1], batch_size=5, n_batches=7, seed=3)
+    for a, b in zip(whole, chunked):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)

@@ -371,3 +371,21 @@ def test_nan_propagates_as_in_torch():
     torch.testing.assert_close(L.mse(x, y, "none"), F.mse_loss(x, y, reduction="none"), equal_nan=True)
     torch.testing.assert_close(L.bce_with_logits(x, y, reduction="none"),
                                F.binary_cross_entropy_with_logits(x, y, reduction="none"), equal_nan=True)
+
+
+def test_rmse_keeps_nan_and_its_zero_gradient_at_a_perfect_fit():
+    # Regression: a NaN squared error failed `> 0` and was multiplied by False, giving 0.
+    assert torch.isnan(L.rmse(torch.tensor([float("nan"), 1.0]), torch.tensor([0.0, 1.0])))
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    value = L.rmse(x, torch.tensor([1.0, 2.0]))
+    value.backward()
+    assert value.item() == 0 and torch.equal(x.grad, torch.zeros(2))
+
+
+def test_nan_or_negative_class_weights_and_a_zero_eps_are_refused():
+    logits, target = torch.randn(4, 3), torch.tensor([0, 1, 2, 0])
+    for weight in ([float("nan"), 1.0, 1.0], [1.0, -1.0, 1.0], [float("inf"), 1.0, 1.0]):
+        with pytest.raises(ValueError, match="weight must hold finite, non-negative class weights"):
+            L.cross_entropy(logits, target, weight=torch.tensor(weight))
+    with pytest.raises(ValueError, match="eps must be > 0, got 0.0"):
+        L.cosine_similarity(torch.zeros(3), torch.ones(3), eps=0.0)

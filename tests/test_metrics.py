@@ -393,3 +393,22 @@ def test_a_calibrated_model_has_small_ece_and_an_overconfident_one_large():
 def test_expected_calibration_error_refuses_bad_input(y, prob, message):
     with pytest.raises(ValueError, match=message):
         metrics.expected_calibration_error(y, prob)
+
+
+def test_roc_auc_ranks_on_python_lists_keeps_float64_like_scikit_learn():
+    # Regression: a list became a float32 tensor, where 1.0 and 1.0 + 1e-9 tie (AUC 0.5).
+    assert metrics.roc_auc_ranks([0, 1], [1.0, 1.0 + 1e-9]) == sk.roc_auc_score([0, 1], [1.0, 1.0 + 1e-9]) == 1.0
+    assert metrics.roc_auc_ranks(np.array([0, 1]), np.array([1.0, 1.0 + 1e-9])) == 1.0
+
+
+def test_extreme_beta_and_bin_counts_give_limits_not_overflow():
+    y_true, y_pred = [0, 1, 1, 1], [0, 1, 0, 1]
+    assert metrics.fbeta_score(y_true, y_pred, beta=1e200) == pytest.approx(sk.recall_score(y_true, y_pred), abs=1e-12)
+    assert metrics.fbeta_score(y_true, y_pred, beta=1e-200) == pytest.approx(sk.precision_score(y_true, y_pred), abs=1e-12)
+    for beta in (0.0, 0.5, 2.0, 3.7):
+        assert metrics.fbeta_score(y_true, y_pred, beta=beta) == pytest.approx(sk.fbeta_score(y_true, y_pred, beta=beta), abs=1e-12)
+    prob = np.array([[0.6, 0.4], [0.3, 0.7], [0.55, 0.45]])
+    huge = metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=10**10)  # used to allocate 75 GB
+    assert huge == pytest.approx(metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=10**6), abs=1e-12)
+    with pytest.raises(ValueError, match="n_bins must be an integer in \\[1, 2\\*\\*52\\]"):
+        metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=2**60)

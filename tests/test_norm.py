@@ -208,3 +208,26 @@ def test_an_empty_batch_gives_an_empty_output_and_gradient():
     out = norm.LayerNorm(6).double()(x)
     out.sum().backward()
     assert out.shape == (0, 6) and x.grad.shape == (0, 6)
+
+
+def test_unbatched_layer_norm_gradients_equal_torchs():
+    # Regression: with weight.shape == input.shape nothing is summed, and the weight's
+    # gradient used to be scaled in place by the weight a second time.
+    x = torch.randn(4, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    grads = []
+    for layer_norm in (norm.layer_norm, F.layer_norm):
+        w = torch.tensor([2.0, 3.0, 4.0, 5.0], dtype=torch.float64, requires_grad=True)
+        b = torch.tensor([0.5, -1.0, 0.0, 1.0], dtype=torch.float64, requires_grad=True)
+        leaf = x.clone().requires_grad_(True)
+        (layer_norm(leaf, (4,), w, b) * torch.arange(1.0, 5.0, dtype=torch.float64)).sum().backward()
+        grads.append((leaf.grad, w.grad, b.grad))
+    for ours, theirs in zip(*grads):
+        torch.testing.assert_close(ours, theirs, rtol=0, atol=1e-12)
+
+
+def test_edge_inputs_get_torchs_result_or_an_error_that_names_the_problem():
+    assert norm.group_norm(torch.zeros(0, 2), 1).shape == F.group_norm(torch.zeros(0, 2), 1).shape == (0, 2)
+    with pytest.raises(ValueError, match=r"input has 5 channels .* built for num_features=3"):
+        norm.BatchNorm(3)(torch.randn(4, 5))
+    with pytest.raises(TypeError, match="normalized_shape must be an int or a tuple of ints, got float 6.0"):
+        norm.layer_norm(torch.randn(3, 6), 6.0)

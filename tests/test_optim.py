@@ -92,13 +92,16 @@ def test_parameters_without_a_gradient_are_left_alone_and_closure_returns_the_lo
     assert opt.state[a]["step"] == 1 and b not in opt.state
 
 
-def test_state_dict_round_trip_continues_the_same_trajectory():
-    def steps(param, opt, n):
-        for _ in range(n):
-            opt.zero_grad()
-            (param**4 - param).sum().backward()
-            opt.step()
+def descend(param, opt, n):
+    """n steps of ``opt`` on the quartic sum(θ⁴ − θ)."""
+    for _ in range(n):
+        opt.zero_grad()
+        (param**4 - param).sum().backward()
+        opt.step()
 
+
+def test_state_dict_round_trip_continues_the_same_trajectory():
+    steps = descend
     straight = torch.linspace(-1, 1, 5, dtype=D).requires_grad_(True)
     opt = optim.AdamW([straight], lr=0.05)
     steps(straight, opt, 20)
@@ -304,3 +307,69 @@ def test_nesterov_in_torchs_form_is_the_look_ahead_of_sutskevers_form():
         theta = theta - lr * v
         look_ahead.append(theta - lr * mu * v)
     np.testing.assert_allclose(torch_path, np.array(look_ahead), rtol=0, atol=1e-10)
+
+
+def test_step_functions_refuse_a_nan_rate_and_step_zero():
+    # Regression: sgd_step(lr=nan) wrote NaN into the parameter; adam_step(step=0) divided by 1 - β⁰ = 0.
+    param, grad = torch.ones(3), torch.ones(3)
+    with pytest.raises(ValueError, match="lr must be finite, got nan"):
+        optim.sgd_step(param, grad, None, lr=float("nan"))
+    assert torch.equal(param, torch.ones(3))
+    with pytest.raises(ValueError, match="step must be >= 1, got 0"):
+        optim.adam_step(param, grad, torch.zeros(3), torch.zeros(3), 0)
+    with pytest.raises(ValueError, match="lr must be >= 0"):
+        optim.rmsprop_step(param, grad, torch.zeros(3), lr=-1.0)
+    with pytest.raises(ValueError, match="step must be >= 1"):
+        optim.adagrad_step(param, grad, torch.zeros(3), 0, lr=0.1)
+
+
+@pytest.mark.parametrize("name, hyper", OPTIONS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(OPTIONS)])
+def test_a_torch_optim_state_dict_loads_and_continues_the_same_trajectory(name, hyper):
+    # Regression: loading torch's state dict, then step(), raised KeyError ('bias_correction',
+    # 'momentum_buffer', 'step'): torch stores neither dlcore's own options nor unused buffers.
+    def run(opt, param, n):
+        descend(param, opt, n)
+
+    reference = torch.linspace(-1, 1, 5, dtype=D).requires_grad_(True)
+    torch_cls, torch_hyper = torch_class(name, hyper)
+    straight = torch_cls([reference], **torch_hyper)
+    run(straight, reference, 20)
+    half = torch.linspace(-1, 1, 5, dtype=D).requires_grad_(True)
+    first = torch_cls([half], **torch_hyper)
+    run(first, half, 10)
+    resumed = half.detach().clone().requires_grad_(True)
+    ours = getattr(optim, name)([resumed], **hyper)
+    ours.load_state_dict(first.state_dict())
+    run(ours, resumed, 10)
+    torch.testing.assert_close(resumed, reference, rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("name, hyper", OPTIONS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(OPTIONS)])
+def test_maximize_climbs_as_torchs_does(name, hyper):
+    ours = train_regression(getattr(optim, name), dict(hyper, maximize=True), steps=50)
+    cls, torch_hyper = torch_class(name, hyper)
+    theirs = train_regression(cls, dict(torch_hyper, maximize=True), steps=50)
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("name, hyper", OPTIONS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(OPTIONS)])
+def test_complex_parameters_follow_torchs_real_view_rule(name, hyper):
+    # Regression: adaptive rules squared the complex gradient (g², not |re|², |im|²).
+    def run(cls, options):
+        z = torch.tensor([1 + 2j, -0.5 + 0.1j, 0.3 - 1j], dtype=torch.complex128, requires_grad=True)
+        opt = cls([z], **options)
+        for _ in range(30):
+            opt.zero_grad()
+            (z.abs() ** 4 - z.real).sum().backward()
+            opt.step()
+        return z.detach(), opt
+
+    ours, opt = run(getattr(optim, name), hyper)
+    cls, torch_hyper = torch_class(name, hyper)
+    theirs, _ = run(cls, torch_hyper)
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=1e-13)
+    assert all(not isinstance(v, torch.Tensor) or v.is_complex() for v in next(iter(opt.state.values())).values())
+
+
+def test_step_lr_that_grows_past_the_largest_float_is_inf_as_torchs():
+    assert optim.step_lr(400, 0.1, 1, gamma=10) == math.inf

@@ -231,3 +231,18 @@ def test_augmentation_shifts_within_bounds_flips_and_keeps_the_shape():
     assert {divmod(int(m.argmax()), 8) for m in flipped} == {(3, 4), (3, 3)}
     noisy = reg.augment_images(X, max_shift=0, noise=0.5, generator=generator)
     assert 0.3 < (noisy - X).std().item() < 0.7
+
+
+def test_clipping_finite_float32_gradients_of_1e20_reports_their_norm_not_an_error():
+    # Regression: the squares (1e40) overflowed float32 and a finite gradient was called infinite.
+    p = torch.zeros(3, requires_grad=True)
+    p.grad = torch.tensor([1e20, -1e20, 0.0])
+    total = reg.clip_grad_norm_([p], 1.0)
+    assert total.dtype == torch.float32 and total.item() == pytest.approx(2**0.5 * 1e20, rel=1e-6)
+    assert torch.linalg.vector_norm(p.grad.double()).item() == pytest.approx(1.0, rel=1e-5)
+
+
+def test_augment_images_refuses_a_shift_larger_than_the_image():
+    # Regression: max_shift=2000 padded 8 × 8 images to 4008 × 4008 (32 GB for the digits).
+    with pytest.raises(ValueError, match="max_shift must be at most the image's size \\(8\\), got 2000"):
+        reg.augment_images(torch.zeros(3, 64), max_shift=2000)

@@ -121,3 +121,10 @@ def test_below_states_the_bound_and_refuses_what_breaks_it():
         utils.below(1e-300, 0)
     with pytest.raises(ValueError, match="bound must be >= 0"):
         utils.below(0.0, -1)
+
+
+def test_glued_returns_what_the_prose_prints_and_names_what_is_missing():
+    utils.glue("claim_demo", 0.123456789)
+    assert utils.glued("claim_demo") == 0.123457
+    with pytest.raises(KeyError, match="nothing has been glued under 'never_glued'"):
+        utils.glued("never_glued")

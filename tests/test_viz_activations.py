@@ -67,3 +67,11 @@ def test_approximation_explorer_error_falls_with_units():
     assert _number(explorer, "RMSE = ") < coarse / 10
     explorer.controls["unit"].value = "sigmoid"
     assert "20 sigmoid units" in explorer.readout.value
+
+
+def test_the_units_slider_stops_below_the_number_of_points():
+    x = torch.linspace(-1, 1, 12, dtype=torch.float64)
+    explorer = approximation_explorer(x, torch.sin(2 * x), n_units=2)
+    assert explorer.controls["n_units"].max == 11
+    explorer.controls["n_units"].value = explorer.controls["n_units"].max  # used to raise
+    assert "nan" not in explorer.readout.value

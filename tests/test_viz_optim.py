@@ -59,3 +59,9 @@ def test_each_schedule_draws_and_reports_its_ends():
     np.testing.assert_allclose(schedule_curve("constant", 0.1, 5, 0.5), 0.1)
     with pytest.raises(ValueError, match="name must be one of"):
         schedule_curve("exponential", 0.1, 10, 0.5)
+
+
+def test_nesterov_at_momentum_zero_races_as_plain_sgd_instead_of_raising():
+    explorer = race_explorer("ravine", names=("SGD", "Nesterov"), lr_sgd=0.01, momentum=0.9, steps=50)
+    explorer.controls["momentum"].value = 0.0
+    assert _number(explorer, "Nesterov ") == _number(explorer, "SGD ")

@@ -14,7 +14,11 @@ one ``check_<name>(fn)`` function per exercise.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import numbers
+import signal
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -43,7 +47,8 @@ class Case:
 
 def _short_repr(value: Any, limit: int = 160) -> str:
     if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().numpy()
+        value = value.detach().cpu()
+        value = (value.to_dense() if value.layout != torch.strided else value).resolve_conj().numpy()
     if isinstance(value, np.generic):
         value = value.item()  # 1.0, not NumPy 2's np.float64(1.0)
     if isinstance(value, np.ndarray):
@@ -55,7 +60,10 @@ def _short_repr(value: Any, limit: int = 160) -> str:
 
 def _as_numeric_array(value: Any) -> np.ndarray | None:
     if isinstance(value, torch.Tensor):
-        return value.detach().cpu().double().numpy()
+        if value.layout != torch.strided:
+            return None  # sparse and other layouts: not the dense result the exercise asks for
+        value = value.detach().cpu().resolve_conj()
+        return value.numpy() if value.is_complex() else value.double().numpy()
     if isinstance(value, (numbers.Number, np.ndarray, np.generic)) and not isinstance(value, bool):
         array = np.asarray(value)
         return array if array.dtype.kind in "biufc" else None
@@ -72,9 +80,12 @@ def mismatch(expected: Any, got: Any, *, rtol: float = 1e-7, atol: float = 1e-10
     if expected_array is not None:
         got_array = _as_numeric_array(got) if not isinstance(got, (list, tuple)) else _list_to_array(got)
         if got_array is None:
-            return f"{where}: expected a number or array, got {type(got).__name__} {_short_repr(got)}"
+            layout = f" with layout {got.layout}" if isinstance(got, torch.Tensor) else ""
+            return f"{where}: expected a number or array, got {type(got).__name__}{layout} {_short_repr(got)}"
         if got_array.shape != expected_array.shape:
             return f"{where}: expected shape {expected_array.shape}, got shape {got_array.shape}"
+        if got_array.dtype.kind == "c" and expected_array.dtype.kind != "c":
+            return f"{where}: expected real numbers, got complex ones {_short_repr(got)}"
         if not np.allclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=True):
             return f"{where}: expected {_short_repr(expected)}, got {_short_repr(got)}"
         return None
@@ -115,12 +126,16 @@ def check(
     name: str | None = None,
     rtol: float = 1e-7,
     atol: float = 1e-10,
+    time_limit: float = 10.0,
 ) -> bool:
     """Compare ``candidate`` with ``reference`` on every case; print a report.
 
     A case on which the reference raises is one the candidate must refuse too
-    (any exception). Stops at the first disagreement and shows that input, the
-    expected and the received value. Returns whether every case agreed.
+    (any exception). Each call gets its own copy of the case's inputs; a candidate that
+    changes its inputs in place fails, and so does one that runs longer than
+    ``time_limit`` seconds on a case (where the platform has ``SIGALRM``). Stops at the
+    first disagreement and shows that input, the expected and the received value.
+    Returns whether every case agreed.
     """
     if not callable(candidate):
         raise TypeError(f"candidate must be a function, got {type(candidate).__name__}")
@@ -128,18 +143,30 @@ def check(
     reference_name = f"{reference.__module__}.{reference.__qualname__}"
     cases = list(cases)
     for case in cases:
+        if not isinstance(case, Case):
+            raise TypeError(f"cases must be dlcore.check.Case objects, got {type(case).__name__} {_short_repr(case)}")
+    for case in cases:
         try:
-            expected = reference(*case.args, **case.kwargs)
+            expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         except Exception as error:  # the reference refuses this input
             expected, refusal = None, error
         else:
             refusal = None
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         try:
-            got = candidate(*case.args, **case.kwargs)
+            with _time_limit(time_limit):
+                got = candidate(*args, **kwargs)
+        except _TimeLimitExceeded:
+            _report_failure(case, name, f"did not return within {time_limit:g} s (an endless loop?)")
+            return False
         except Exception as error:
             if refusal is not None:
                 continue
             _report_failure(case, name, f"raised {type(error).__name__}: {error}")
+            return False
+        changed = mismatch((case.args, case.kwargs), (args, kwargs), rtol=0, atol=0, where="input")
+        if changed:
+            _report_failure(case, name, f"changed its input in place ({changed}); return a new value instead")
             return False
         if refusal is not None:
             _report_failure(case, name, f"expected an error ({type(refusal).__name__}: {refusal}), got {_short_repr(got)}")
@@ -150,6 +177,30 @@ def check(
             return False
     print(f"\u2714 {name}: all {len(cases)} cases agree with {reference_name}")
     return True
+
+
+class _TimeLimitExceeded(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise :class:`_TimeLimitExceeded` in the main thread after ``seconds`` (SIGALRM);
+    elsewhere (Windows, other threads) no limit."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TimeLimitExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _report_failure(case: Case, name: str, problem: str) -> None:

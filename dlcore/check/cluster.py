@@ -53,7 +53,10 @@ def check_kmeans_plus_plus(fn: Callable, draws: int = 4000, alpha: float = 1e-3)
     blobs = torch.cat([torch.randn(50, 2, generator=generator, dtype=torch.float64) + offset for offset in (0.0, 8.0, 16.0)])
     for X, k in ((blobs, 3), (blobs, 1), (LINE, 4), (blobs, 150)):
         try:
-            rows = _rows_of(X, fn(X, k, 0))
+            given = X.clone()  # the reader's own copy: the data sets are shared by every check
+            rows = _rows_of(X, fn(given, k, 0))
+            if not torch.equal(given, X):
+                rows = "the points X were changed in place; kmeans_plus_plus must only read them"
         except Exception as error:  # noqa: BLE001  (report whatever the reader's code raised)
             print(f"\u2718 kmeans_plus_plus raised {type(error).__name__}: {error} on {len(X)} points, k = {k}")
             return False
@@ -63,7 +66,7 @@ def check_kmeans_plus_plus(fn: Callable, draws: int = 4000, alpha: float = 1e-3)
             return False
     counts = torch.zeros(4, 4, dtype=torch.float64)
     for seed in range(draws):
-        first, second = _rows_of(LINE, fn(LINE, 2, seed))[:2]
+        first, second = _rows_of(LINE, fn(LINE.clone(), 2, seed))[:2]
         counts[first, second] += 1
     p_value = _chi_square_p_value(counts.flatten(), d2_pair_probabilities(LINE).flatten() * draws)
     if p_value < alpha:

@@ -16,10 +16,13 @@ __all__ = ["check_dropout"]
 
 def _dropout_problem(fn: Callable, x: torch.Tensor, p: float) -> str | None:
     """Why ``fn`` is not inverted dropout on ``x`` with rate ``p`` (``None`` when it passes)."""
-    evaluated = fn(x, p, training=False)
+    given = x.clone()  # the reader's own copy: a dropout that zeroes its input in place must not pass
+    evaluated = fn(given, p, training=False)
     if not isinstance(evaluated, torch.Tensor) or not torch.equal(evaluated, x):
         return f"in evaluation mode (training=False) the output must be the input unchanged; p = {p}"
-    out = fn(x, p, training=True)
+    out = fn(given, p, training=True)
+    if not torch.equal(given, x):
+        return f"the input was changed in place; return a new tensor instead; p = {p}"
     if not isinstance(out, torch.Tensor) or out.shape != x.shape:
         return f"in training mode the output must be a tensor of shape {tuple(x.shape)}, got {getattr(out, 'shape', type(out).__name__)}"
     kept = out != 0

@@ -151,7 +151,9 @@ def draw_approximation(figure: Figure, x: torch.Tensor, y: torch.Tensor, n_units
 def approximation_explorer(x: torch.Tensor, y: torch.Tensor, n_units: int = 5, unit: str = "relu") -> Explorer:
     """Number of hidden units (ReLU or sigmoid) → how closely their sum fits ``y``."""
     controls = {
-        "n_units": widgets.IntSlider(value=n_units, min=1, max=40, description="hidden units", continuous_update=False),
+        # a fit needs fewer units than points
+        "n_units": widgets.IntSlider(value=n_units, min=1, max=min(40, x.numel() - 1), description="hidden units",
+                                     continuous_update=False),
         "unit": widgets.Dropdown(options=["relu", "sigmoid"], value=unit, description="unit"),
     }
 

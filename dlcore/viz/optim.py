@@ -30,7 +30,7 @@ def _hyperparameters(name: str, lr_sgd: float, lr_adaptive: float, momentum: flo
     if name == "momentum":
         return {"lr": lr_sgd, "momentum": momentum}
     if name == "Nesterov":
-        return {"lr": lr_sgd, "momentum": momentum, "nesterov": True}
+        return {"lr": lr_sgd, "momentum": momentum, "nesterov": momentum > 0}  # no momentum: no look-ahead, plain SGD
     if name == "Adam":
         return {"lr": lr_adaptive, "betas": (momentum, 0.999)}
     return {"lr": lr_adaptive if RACERS[name][1] else lr_sgd}

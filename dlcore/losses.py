@@ -21,6 +21,8 @@ error, not a NaN. NaN in gives NaN out, as in torch.
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 
 from . import activations
@@ -177,18 +179,35 @@ class _BinaryCrossEntropy(torch.autograd.Function):
         return grad_p, grad_y
 
 
-def bce(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+def bce(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean", *,
+        weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Binary cross-entropy on probabilities, Eq. (eq-bce): :math:`-[y\log p + (1-y)\log(1-p)]`.
 
     ``input`` holds probabilities in [0, 1], ``target`` labels or soft labels in [0, 1].
     A log is floored at -100, as in :func:`torch.nn.functional.binary_cross_entropy`;
-    prefer :func:`bce_with_logits`, which needs no floor.
+    prefer :func:`bce_with_logits`, which needs no floor. ``weight`` rescales each element's
+    loss (it broadcasts against ``input``), as torch's does.
     """
     reduction = _reduction(reduction)
     input, target = _pair(input, target)
     _in_unit_interval(input, "input")
     _in_unit_interval(target, "target")
-    return _reduce(_BinaryCrossEntropy.apply(input, target), reduction)
+    return _reduce(_element_weight(weight, input) * _BinaryCrossEntropy.apply(input, target), reduction)
+
+
+def _element_weight(weight, like: torch.Tensor) -> torch.Tensor | float:
+    """torch's ``weight=`` of the binary cross-entropies: finite, >= 0, broadcasting against the input."""
+    if weight is None:
+        return 1.0
+    weight = as_float_tensor(weight, "weight")
+    if not (torch.isfinite(weight) & (weight >= 0)).all():
+        raise ValueError("weight must be finite and >= 0")
+    try:
+        if torch.broadcast_shapes(weight.shape, like.shape) != like.shape:
+            raise RuntimeError
+    except RuntimeError:
+        raise ValueError(f"weight of shape {tuple(weight.shape)} must broadcast to input's shape {tuple(like.shape)}") from None
+    return weight
 
 
 def _positive_weight(pos_weight, like: torch.Tensor) -> torch.Tensor | float:
@@ -208,7 +227,7 @@ def _positive_weight(pos_weight, like: torch.Tensor) -> torch.Tensor | float:
 
 
 def bce_with_logits(input: torch.Tensor, target: torch.Tensor, pos_weight: float | torch.Tensor | None = None,
-                    reduction: str = "mean") -> torch.Tensor:
+                    reduction: str = "mean", *, weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Binary cross-entropy from logits, Eq. (eq-bce-logits):
     :math:`w_+\, y \operatorname{softplus}(-x) + (1 - y)\operatorname{softplus}(x)`.
 
@@ -217,13 +236,14 @@ def bce_with_logits(input: torch.Tensor, target: torch.Tensor, pos_weight: float
     ``pos_weight`` :math:`w_+` multiplies the positive term, as if each positive example
     were repeated :math:`w_+` times — for imbalanced classes, typically
     :math:`N_\text{negative}/N_\text{positive}`; a tensor gives one weight per class
-    (broadcast along the last dimension).
+    (broadcast along the last dimension). ``weight`` rescales each element's loss, as torch's does.
     """
     reduction = _reduction(reduction)
     input, target = _pair(input, target)
     _in_unit_interval(target, "target")
     w = _positive_weight(pos_weight, input)
-    return _reduce(w * target * softplus(-input) + (1 - target) * softplus(input), reduction)
+    loss = w * target * softplus(-input) + (1 - target) * softplus(input)
+    return _reduce(loss if weight is None else _element_weight(weight, input) * loss, reduction)
 
 
 def focal_loss(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0, alpha: float | None = None,
@@ -277,7 +297,7 @@ def one_hot(target: torch.Tensor, num_classes: int) -> torch.Tensor:
 
 
 def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None = None,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> torch.Tensor:
+                  reduction: str = "mean", label_smoothing: float = 0.0, ignore_index: int = -100) -> torch.Tensor:
     r"""Softmax cross-entropy from logits, Eq. (eq-cross-entropy): :math:`-\sum_c y_c \log \operatorname{softmax}(x)_c`.
 
     ``input``: logits of shape (C,), (N, C) or (N, C, d1, ...), classes along dimension 1
@@ -285,7 +305,8 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tenso
     class probabilities of ``input``'s shape. ``label_smoothing`` :math:`\varepsilon` mixes
     the target with the uniform distribution, :math:`(1 - \varepsilon) y + \varepsilon / C`
     (chapter 6). ``weight`` holds one weight per class; with class indices the mean is
-    weighted, as in :func:`torch.nn.functional.cross_entropy`.
+    weighted, as in :func:`torch.nn.functional.cross_entropy`. A target index equal to
+    ``ignore_index`` (padding in a batch of sequences) adds nothing and is left out of the mean.
     """
     reduction = _reduction(reduction)
     input = as_float_tensor(input, "input")
@@ -320,8 +341,15 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tenso
     if target.shape != expected:
         raise ValueError(f"target class indices must have shape {tuple(expected)} for input of shape "
                          f"{tuple(input.shape)}, got {tuple(target.shape)}")
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"ignore_index must be an integer, got {type(ignore_index).__name__}")
+    kept = target != ignore_index
+    ignoring = not bool(kept.all())
+    if ignoring:
+        target = torch.where(kept, target, 0)  # any valid index; its loss is zeroed below
     if target.numel() and (target.min() < 0 or target.max() >= n_classes):
-        raise ValueError(f"target must hold class indices in [0, {n_classes - 1}], got {int(target.min())}..{int(target.max())}")
+        raise ValueError(f"target must hold class indices in [0, {n_classes - 1}], got {int(target.min())}..{int(target.max())} "
+                         f"(ignore_index = {ignore_index} marks a target to skip)")
     nll = -log_p.gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim)
     sample_weight = weight[target] if weight is not None else None
     if sample_weight is not None:
@@ -330,9 +358,13 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tenso
     if smoothing:  # every class's share of epsilon / C (skipped when 0: a full pass over the logits)
         smooth = -(log_p if w is None else log_p * w).sum(dim=class_dim)
         loss = (1 - smoothing) * nll + (smoothing / n_classes) * smooth
-    if reduction == "mean" and weight is not None:
-        if loss.numel() == 0:
-            raise ValueError("the mean of an empty loss is undefined: input is empty (use reduction='sum' or 'none')")
+    if ignoring:
+        loss = loss * kept
+        sample_weight = (sample_weight if sample_weight is not None else torch.ones_like(loss)) * kept
+    if reduction == "mean" and sample_weight is not None:
+        if not sample_weight.sum() > 0:
+            raise ValueError("the mean is undefined: every target is ignore_index or has weight 0, or input is "
+                             "empty (use reduction='sum' or 'none')")
         return loss.sum() / sample_weight.sum()
     return _reduce(loss, reduction)
 

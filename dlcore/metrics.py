@@ -23,6 +23,7 @@ from ._validation import as_choice, as_float_array, as_labels, as_nonnegative, a
 
 __all__ = [
     "UndefinedMetricWarning",
+    "roc_auc_multiclass",
     "confusion_matrix",
     "accuracy",
     "precision_recall_fscore",
@@ -332,6 +333,40 @@ def roc_auc(y_true, y_score, *, pos_label=None) -> float:
     """
     fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+
+
+def roc_auc_multiclass(y_true, y_prob, *, multi_class: str = "ovr", average: str = "macro") -> float:
+    r"""ROC AUC of a K-class classifier from its (n, K) predicted probabilities, column k for
+    the k-th of the sorted labels, as ``sklearn.metrics.roc_auc_score(multi_class=...)``.
+
+    ``"ovr"`` (one-vs-rest): class k against all others, scored by column k, one AUC per
+    class. ``"ovo"`` (Hand and Till): for each pair of classes, only their samples, the
+    mean of AUC(a vs b, scored by column a) and AUC(b vs a, by column b). ``average``
+    ``"macro"`` is the plain mean; ``"weighted"`` weighs each class (or pair) by its
+    share of the samples.
+    """
+    multi_class = as_choice(multi_class, "multi_class", ("ovr", "ovo"))
+    average = as_choice(average, "average", ("macro", "weighted"))
+    labels = as_labels(y_true, "y_true")
+    prob = as_probabilities(y_prob, "y_prob", ndim=2)
+    same_length(y_true=labels, y_prob=prob)
+    classes, y = np.unique(labels, return_inverse=True)
+    if len(classes) < 3 or len(classes) != prob.shape[1]:
+        raise ValueError(f"y_prob must have one column per class of y_true, and at least 3 classes: y_true has "
+                         f"{len(classes)} classes, y_prob {prob.shape[1]} columns (2 classes: use roc_auc)")
+    if not np.allclose(prob.sum(axis=1), 1.0, atol=1e-6):
+        raise ValueError("y_prob's rows must sum to 1 (probabilities over the classes)")
+    if multi_class == "ovr":
+        scores = [roc_auc(y == k, prob[:, k]) for k in range(len(classes))]
+        weights = np.bincount(y) / len(y)
+    else:
+        scores, weights = [], []
+        for a in range(len(classes)):
+            for b in range(a + 1, len(classes)):
+                pair = (y == a) | (y == b)
+                scores.append((roc_auc(y[pair] == a, prob[pair, a]) + roc_auc(y[pair] == b, prob[pair, b])) / 2)
+                weights.append(pair.mean())
+    return float(np.average(scores, weights=weights if average == "weighted" else None))
 
 
 def roc_auc_pairs(y_true, y_score, *, pos_label=None, chunk_size: int = 2**22) -> float:

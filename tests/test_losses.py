@@ -389,3 +389,65 @@ def test_nan_or_negative_class_weights_and_a_zero_eps_are_refused():
             L.cross_entropy(logits, target, weight=torch.tensor(weight))
     with pytest.raises(ValueError, match="eps must be > 0, got 0.0"):
         L.cosine_similarity(torch.zeros(3), torch.ones(3), eps=0.0)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("with_weight", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_ignore_index_equals_torchs(smoothing, with_weight, reduction):
+    generator = torch.Generator().manual_seed(0)
+    logits = torch.randn(6, 4, 3, generator=generator, dtype=torch.float64)
+    target = torch.randint(0, 4, (6, 3), generator=generator)
+    target[0, 1] = target[3, 0] = target[5, 2] = -100  # padding
+    weight = torch.tensor([1.0, 2.0, 0.5, 3.0], dtype=torch.float64) if with_weight else None
+    grads = []
+    for fn in (L.cross_entropy, F.cross_entropy):
+        leaf = logits.clone().requires_grad_(True)
+        value = fn(leaf, target, weight=weight, reduction=reduction, label_smoothing=smoothing)
+        value.sum().backward()
+        grads.append((value.detach(), leaf.grad))
+    for ours, theirs in zip(*grads):
+        torch.testing.assert_close(ours, theirs, rtol=0, atol=1e-12)
+
+
+def test_cross_entropy_ignore_index_other_values_and_all_ignored():
+    logits, target = torch.randn(3, 4, dtype=torch.float64), torch.tensor([1, 7, 2])
+    torch.testing.assert_close(L.cross_entropy(logits, target, ignore_index=7), F.cross_entropy(logits, target, ignore_index=7))
+    with pytest.raises(ValueError, match=r"class indices in \[0, 3\], got 1..7 \(ignore_index = -100 marks"):
+        L.cross_entropy(logits, target)
+    with pytest.raises(ValueError, match="every target is ignore_index"):
+        L.cross_entropy(logits, torch.full((3,), -100))
+    assert L.cross_entropy(logits, torch.full((3,), -100), reduction="sum").item() == 0
+    with pytest.raises(TypeError, match="ignore_index must be an integer"):
+        L.cross_entropy(logits, target, ignore_index=7.0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weight_shape", [(5, 3), (3,), (1, 3)])
+def test_binary_cross_entropies_take_torchs_element_weight(reduction, weight_shape):
+    generator = torch.Generator().manual_seed(1)
+    logits = torch.randn(5, 3, generator=generator, dtype=torch.float64)
+    target = torch.rand(5, 3, generator=generator, dtype=torch.float64)
+    weight = torch.rand(weight_shape, generator=generator, dtype=torch.float64) * 2
+    pairs = [(lambda x: L.bce_with_logits(x, target, pos_weight=2.0, reduction=reduction, weight=weight),
+              lambda x: F.binary_cross_entropy_with_logits(x, target, weight=weight, reduction=reduction,
+                                                           pos_weight=torch.tensor(2.0, dtype=torch.float64))),
+             (lambda x: L.bce(torch.sigmoid(x), target, reduction, weight=weight),
+              lambda x: F.binary_cross_entropy(torch.sigmoid(x), target, weight=weight, reduction=reduction))]
+    for ours, theirs in pairs:
+        results = []
+        for fn in (ours, theirs):
+            leaf = logits.clone().requires_grad_(True)
+            value = fn(leaf)
+            value.sum().backward()
+            results.append((value.detach(), leaf.grad))
+        for a, b in zip(*results):
+            torch.testing.assert_close(a, b, rtol=0, atol=1e-12)
+
+
+def test_binary_weight_that_does_not_broadcast_or_is_negative_is_refused():
+    x, y = torch.zeros(4, 3), torch.ones(4, 3)
+    with pytest.raises(ValueError, match=r"weight of shape \(4,\) must broadcast to input's shape \(4, 3\)"):
+        L.bce_with_logits(x, y, weight=torch.ones(4))
+    with pytest.raises(ValueError, match="weight must be finite and >= 0"):
+        L.bce(torch.full((4, 3), 0.5), y, weight=torch.full((3,), -1.0))

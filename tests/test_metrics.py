@@ -412,3 +412,31 @@ def test_extreme_beta_and_bin_counts_give_limits_not_overflow():
     assert huge == pytest.approx(metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=10**6), abs=1e-12)
     with pytest.raises(ValueError, match="n_bins must be an integer in \\[1, 2\\*\\*52\\]"):
         metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=2**60)
+
+
+@pytest.mark.parametrize("multi_class", ["ovr", "ovo"])
+@pytest.mark.parametrize("average", ["macro", "weighted"])
+@pytest.mark.parametrize("seed", range(4))
+def test_multiclass_roc_auc_equals_scikit_learns(multi_class, average, seed):
+    rng = np.random.default_rng(seed)
+    n, k = 60 + 20 * seed, 3 + seed % 2
+    y = rng.integers(0, k, n)
+    y[:k] = np.arange(k)  # every class present
+    logits = rng.normal(size=(n, k)) + np.eye(k)[y] * rng.uniform(0, 2)
+    prob = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    if seed == 3:
+        prob = np.round(prob, 1) / np.round(prob, 1).sum(1, keepdims=True)  # ties
+    labels = np.array(["cat", "dog", "emu", "fox"])[y] if seed == 2 else y
+    ours = metrics.roc_auc_multiclass(labels, prob, multi_class=multi_class, average=average)
+    assert ours == pytest.approx(sk.roc_auc_score(labels, prob, multi_class=multi_class, average=average), abs=1e-12)
+    assert 0 <= ours <= 1
+
+
+def test_multiclass_roc_auc_refuses_what_scikit_learn_refuses():
+    prob = np.full((4, 3), 1 / 3)
+    with pytest.raises(ValueError, match="one column per class of y_true"):
+        metrics.roc_auc_multiclass([0, 1, 1, 0], prob)
+    with pytest.raises(ValueError, match="rows must sum to 1"):
+        metrics.roc_auc_multiclass([0, 1, 2, 0], np.full((4, 3), 0.5))
+    with pytest.raises(ValueError, match="multi_class must be one of 'ovr', 'ovo'"):
+        metrics.roc_auc_multiclass([0, 1, 2, 0], prob, multi_class="raise")

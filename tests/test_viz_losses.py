@@ -56,3 +56,10 @@ def test_information_is_consistent():
     values = information(p, q)
     assert values["H(P, Q)"] == pytest.approx(values["H(P)"] + values["KL(P‖Q)"])
     assert values["H(P, Q)"] == pytest.approx(losses.cross_entropy(q.log(), p).item())
+
+
+def test_perfectly_classified_data_carry_no_loss_share_instead_of_nan():
+    logits = torch.tensor([200.0, -200.0, 150.0])
+    targets = torch.tensor([1.0, 0.0, 1.0])
+    shares = loss_shares(logits, targets, gamma=2.0)
+    assert shares == dict.fromkeys(shares, 0.0)

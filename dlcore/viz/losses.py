@@ -79,6 +79,8 @@ def loss_shares(logits: torch.Tensor, targets: torch.Tensor, gamma: float, easy:
         "easy positives": (targets == 1) & (p_true > easy),
         "hard positives": (targets == 1) & (p_true <= easy),
     }
+    if total == 0:  # perfectly classified, every loss underflowed to 0: no share to carry, not 0/0
+        return dict.fromkeys(groups, 0.0)
     return {name: (per_example[mask].sum() / total).item() for name, mask in groups.items()}
 
 

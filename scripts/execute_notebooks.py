@@ -26,7 +26,8 @@ TIMEOUT_PER_CELL_S = 600
 SANITIZE = Path(__file__).resolve().parent.parent / "tests" / "nbval_sanitize.cfg"
 TEXT = ("text/plain", "text/html", "text/markdown", "application/papermill.record/text/plain")
 # Wall-clock times that a cell prints (a GPU exercise's "0.4 s"): they vary from run to run.
-TIMING = (re.compile(r"\d+(\.\d+)?\s?(ms|µs|us|ns|s)\b"), "TIME")
+# Their padding too: a right-aligned "969 ms" becomes " 1051 ms".
+TIMING = (re.compile(r"\s*\d+(\.\d+)?\s?(ms|µs|us|ns|s)\b"), " TIME")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")

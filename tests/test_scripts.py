@@ -99,9 +99,9 @@ def test_re_execution_keeps_stored_text_that_differs_only_in_what_nbval_masks():
         notebook.cells = [cell]
         return notebook
 
-    stored = run("AP 0.653  0.4 s\n", "loss 0.25\n")
-    new = execute_notebooks.keep_unchanged_text(stored, run("AP 0.653  0.5 s\n", "loss 0.26\n"))
-    assert [o.text for o in new.cells[0].outputs] == ["AP 0.653  0.4 s\n", "loss 0.26\n"]
+    stored = run("AP 0.653  0.4 s\n", "loss 0.25\n", "step      969 ms\n")
+    new = execute_notebooks.keep_unchanged_text(stored, run("AP 0.653  0.5 s\n", "loss 0.26\n", "step     1051 ms\n"))
+    assert [o.text for o in new.cells[0].outputs] == ["AP 0.653  0.4 s\n", "loss 0.26\n", "step      969 ms\n"]
     changed_source = run("AP 0.653  0.5 s\n", "loss 0.25\n")
     changed_source.cells[0].source = "report(verbose=True)"
     assert execute_notebooks.keep_unchanged_text(stored, changed_source).cells[0].outputs[0].text == "AP 0.653  0.5 s\n"

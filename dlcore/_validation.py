@@ -168,3 +168,17 @@ def as_dim(dim, ndim: int, name: str = "dim") -> int:
     if not -size <= dim < size:
         raise ValueError(f"{name} must be in [{-size}, {size - 1}] for a {ndim}-dimensional tensor, got {dim}")
     return int(dim) % size
+
+
+def as_sample_weight(value, n: int, name: str = "sample_weight") -> np.ndarray | None:
+    """``None``, or ``n`` finite non-negative float64 weights, not all zero, one per sample."""
+    if value is None:
+        return None
+    weight = as_float_array(value, name, ndim=1)
+    if weight.size != n:
+        raise ValueError(f"{name} must hold one weight per sample ({n}), got {weight.size}")
+    if (weight < 0).any():
+        raise ValueError(f"{name} must be >= 0, got {weight[weight < 0][0]!r}")
+    if not weight.any():
+        raise ValueError(f"{name} must not be all zero")
+    return weight

@@ -6,7 +6,8 @@ Chapter 2 of the book; equation labels (``eq-...``) refer to that chapter.
 Arguments follow ``sklearn.metrics``: ``y_true`` and ``y_pred`` are 1-D array-likes of
 labels (integers, booleans or strings), ``y_score`` a 1-D array-like of real scores
 where larger means "more positive", and a sample counts as predicted positive when its
-score is ``>= threshold``. Every function validates its input and raises
+score is ``>= threshold``. ``sample_weight`` (where scikit-learn takes one) counts
+sample ``i`` ``sample_weight[i]`` times. Every function validates its input and raises
 ``ValueError``/``TypeError`` naming the argument; where scikit-learn would warn and
 return NaN (one class only), these functions raise instead.
 """
@@ -19,7 +20,9 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_choice, as_float_array, as_labels, as_nonnegative, as_probabilities, same_length
+from ._validation import (
+    as_choice, as_float_array, as_labels, as_nonnegative, as_probabilities, as_sample_weight, same_length,
+)
 
 __all__ = [
     "UndefinedMetricWarning",
@@ -76,11 +79,21 @@ def _label_index(y: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.where(labels[position] == y, position, -1)
 
 
-def confusion_matrix(y_true, y_pred, *, labels=None, normalize: str | None = None) -> np.ndarray:
+def _label_set(labels, y_true: np.ndarray) -> np.ndarray:
+    """The caller's ``labels``: no repeats, and the kind of label ``y_true`` holds."""
+    labels = as_labels(labels, "labels")
+    if np.unique(labels).size != labels.size:
+        raise ValueError(f"labels must not repeat a label, got {labels.tolist()}")
+    if (labels.dtype.kind == "U") != (y_true.dtype.kind == "U"):
+        raise TypeError(f"labels must hold the kind of label y_true holds, got {labels.dtype} and {y_true.dtype}")
+    return labels
+
+
+def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normalize: str | None = None) -> np.ndarray:
     r"""The confusion matrix :math:`C`, Eq. (eq-confusion-matrix).
 
     ``C[i, j]`` counts the samples whose true label is ``labels[i]`` and predicted
-    label is ``labels[j]``: rows are the truth, columns the prediction, as in
+    label is ``labels[j]`` (their total weight, with ``sample_weight``): rows are the truth, columns the prediction, as in
     scikit-learn. For a binary problem with labels ``[0, 1]`` this is
     ``[[TN, FP], [FN, TP]]``.
 
@@ -94,14 +107,13 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize: str | None = Non
         column sums (precision) or the total. An empty row or column stays 0.
     """
     y_true, y_pred = _targets(y_true, y_pred)
+    weight = as_sample_weight(sample_weight, y_true.size)
     normalize = as_choice(normalize, "normalize", ("true", "pred", "all", None))
     if labels is None:
         labels = np.union1d(y_true, y_pred)
         order = np.arange(labels.size)
     else:
-        labels = as_labels(labels, "labels")
-        if np.unique(labels).size != labels.size:
-            raise ValueError(f"labels must not repeat a label, got {labels.tolist()}")
+        labels = _label_set(labels, y_true)
         if not np.isin(y_true, labels).any():
             raise ValueError("labels must contain at least one label that occurs in y_true")
         order = np.argsort(labels)
@@ -109,7 +121,8 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize: str | None = Non
     n = labels.size
     row, column = _label_index(y_true, labels), _label_index(y_pred, labels)
     kept = (row >= 0) & (column >= 0)
-    counts = np.bincount(row[kept] * n + column[kept], minlength=n * n).reshape(n, n)
+    kept_weight = None if weight is None else weight[kept]
+    counts = np.bincount(row[kept] * n + column[kept], weights=kept_weight, minlength=n * n).reshape(n, n)
     inverse = np.argsort(order)  # back to the order the caller asked for
     counts = counts[np.ix_(inverse, inverse)]
     if normalize is None:
@@ -119,11 +132,14 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize: str | None = Non
         return np.nan_to_num(counts / total)
 
 
-def accuracy(y_true, y_pred, *, normalize: bool = True) -> float:
+def accuracy(y_true, y_pred, *, normalize: bool = True, sample_weight=None) -> float:
     r"""The share of correct predictions, Eq. (eq-accuracy) (the count if ``normalize=False``)."""
     y_true, y_pred = _targets(y_true, y_pred)
-    correct = np.count_nonzero(y_true == y_pred)
-    return correct / y_true.size if normalize else float(correct)
+    weight = as_sample_weight(sample_weight, y_true.size)
+    correct = y_true == y_pred
+    if weight is None:
+        return np.count_nonzero(correct) / y_true.size if normalize else float(np.count_nonzero(correct))
+    return float(np.average(correct, weights=weight) if normalize else np.dot(correct, weight))
 
 
 # ------------------------------------------------- precision, recall, F-score ------
@@ -159,10 +175,13 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray, zero_division: float 
     return result
 
 
-def _per_class_counts(y_true, y_pred, average, pos_label) -> tuple[np.ndarray, ...]:
-    """True positives, predicted positives and actual positives of each class."""
+def _per_class_counts(y_true, y_pred, average, pos_label, labels, sample_weight) -> tuple[np.ndarray, ...]:
+    """True positives, predicted positives and actual positives of each class (weighted sums)."""
     y_true, y_pred = _targets(y_true, y_pred)
-    labels = np.union1d(y_true, y_pred)
+    weight = as_sample_weight(sample_weight, y_true.size)
+    weight = np.ones(y_true.size) if weight is None else weight
+    given = None if labels is None or average == "binary" else _label_set(labels, y_true)
+    labels = np.union1d(y_true, y_pred) if given is None else given
     if average == "binary":
         if labels.size > 2:
             raise ValueError(
@@ -174,13 +193,12 @@ def _per_class_counts(y_true, y_pred, average, pos_label) -> tuple[np.ndarray, .
         labels = np.asarray([pos_label])
     is_true = y_true[:, None] == labels[None, :]
     is_pred = y_pred[:, None] == labels[None, :]
-    true_positive = np.count_nonzero(is_true & is_pred, axis=0).astype(np.float64)
-    return true_positive, is_pred.sum(axis=0, dtype=np.float64), is_true.sum(axis=0, dtype=np.float64)
+    return weight @ (is_true & is_pred), weight @ is_pred, weight @ is_true
 
 
 def precision_recall_fscore(
-    y_true, y_pred, *, beta: float = 1.0, average: str | None = "binary", pos_label=1, zero_division="warn",
-    warn_for: tuple[str, ...] = ("precision", "recall", "F-score"),
+    y_true, y_pred, *, beta: float = 1.0, labels=None, average: str | None = "binary", pos_label=1,
+    zero_division="warn", sample_weight=None, warn_for: tuple[str, ...] = ("precision", "recall", "F-score"),
 ) -> PrecisionRecallFscore:
     r"""Precision, recall and the F-beta score, Eqs. (eq-precision), (eq-recall), (eq-fbeta).
 
@@ -198,13 +216,17 @@ def precision_recall_fscore(
     * ``"weighted"`` — their mean weighted by support (the number of true samples);
     * ``None`` — the per-class scores themselves, in sorted label order.
 
+    ``labels`` (any average but ``"binary"``) chooses the classes to score, and their
+    order when ``average=None``: leave out a "background" class, or include one that
+    never occurs (its scores are then 0/0).
+
     ``zero_division`` is what a 0/0 ratio becomes (a class never predicted has no
     precision): ``"warn"`` gives 0 with an :class:`UndefinedMetricWarning`, or pass 0 or 1.
     """
     average = as_choice(average, "average", AVERAGES)
     beta = as_nonnegative(beta, "beta")
     zero_division = _zero_division_value(zero_division)
-    true_positive, predicted, actual = _per_class_counts(y_true, y_pred, average, pos_label)
+    true_positive, predicted, actual = _per_class_counts(y_true, y_pred, average, pos_label, labels, sample_weight)
     if average == "micro":
         true_positive, predicted, actual = true_positive.sum(keepdims=True), predicted.sum(keepdims=True), actual.sum(keepdims=True)
     # Eq. (eq-fbeta) divided through by 1 + β²: F = TP / (w·actual + (1 − w)·predicted) with
@@ -215,7 +237,8 @@ def precision_recall_fscore(
     recall = _ratio(true_positive, actual, zero_division, "recall", "recall" in warn_for)
     fscore = _ratio(true_positive, w * actual + (1 - w) * predicted, zero_division, "F-score", "F-score" in warn_for)
     if average is None:
-        return PrecisionRecallFscore(precision, recall, fscore, actual.astype(np.int64))
+        support = actual if sample_weight is not None else actual.astype(np.int64)
+        return PrecisionRecallFscore(precision, recall, fscore, support)
     if average == "weighted":
         if actual.sum() == 0:  # no true samples of any scored class
             value = zero_division or 0.0
@@ -226,40 +249,54 @@ def precision_recall_fscore(
     return PrecisionRecallFscore(*scores, None)
 
 
-def precision(y_true, y_pred, *, average="binary", pos_label=1, zero_division="warn"):
+def precision(y_true, y_pred, *, labels=None, average="binary", pos_label=1, zero_division="warn", sample_weight=None):
     """Precision TP / (TP + FP), Eq. (eq-precision); see :func:`precision_recall_fscore`."""
     return precision_recall_fscore(
-        y_true, y_pred, average=average, pos_label=pos_label, zero_division=zero_division, warn_for=("precision",)
+        y_true, y_pred, labels=labels, average=average, pos_label=pos_label, zero_division=zero_division,
+        sample_weight=sample_weight, warn_for=("precision",),
     ).precision
 
 
-def recall(y_true, y_pred, *, average="binary", pos_label=1, zero_division="warn"):
+def recall(y_true, y_pred, *, labels=None, average="binary", pos_label=1, zero_division="warn", sample_weight=None):
     """Recall TP / (TP + FN), Eq. (eq-recall); see :func:`precision_recall_fscore`."""
     return precision_recall_fscore(
-        y_true, y_pred, average=average, pos_label=pos_label, zero_division=zero_division, warn_for=("recall",)
+        y_true, y_pred, labels=labels, average=average, pos_label=pos_label, zero_division=zero_division,
+        sample_weight=sample_weight, warn_for=("recall",),
     ).recall
 
 
-def fbeta_score(y_true, y_pred, *, beta, average="binary", pos_label=1, zero_division="warn"):
+def fbeta_score(y_true, y_pred, *, beta, labels=None, average="binary", pos_label=1, zero_division="warn", sample_weight=None):
     """The F-beta score, Eq. (eq-fbeta); see :func:`precision_recall_fscore`."""
     return precision_recall_fscore(
-        y_true, y_pred, beta=beta, average=average, pos_label=pos_label, zero_division=zero_division, warn_for=("F-score",)
+        y_true, y_pred, beta=beta, labels=labels, average=average, pos_label=pos_label, zero_division=zero_division,
+        sample_weight=sample_weight, warn_for=("F-score",),
     ).fscore
 
 
-def f1_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division="warn"):
+def f1_score(y_true, y_pred, *, labels=None, average="binary", pos_label=1, zero_division="warn", sample_weight=None):
     """F1, the harmonic mean of precision and recall, Eq. (eq-fbeta) with beta = 1."""
-    return fbeta_score(y_true, y_pred, beta=1.0, average=average, pos_label=pos_label, zero_division=zero_division)
+    return fbeta_score(
+        y_true, y_pred, beta=1.0, labels=labels, average=average, pos_label=pos_label, zero_division=zero_division,
+        sample_weight=sample_weight,
+    )
 
 
 # ---------------------------------------------------------- threshold curves -------
 
 
-def _binary_scores(y_true, y_score, pos_label) -> tuple[np.ndarray, np.ndarray]:
-    """Validate binary labels and scores; return (is_positive, scores)."""
+def _binary_scores(y_true, y_score, pos_label, sample_weight=None):
+    """Validate binary labels, scores and weights; return (is_positive, scores, weights or None).
+
+    Samples of weight 0 are dropped first, as scikit-learn does: their scores must not
+    become thresholds.
+    """
     y_true = as_labels(y_true, "y_true")
     y_score = as_float_array(y_score, "y_score", ndim=1)
     same_length(y_true=y_true, y_score=y_score)
+    weight = as_sample_weight(sample_weight, y_true.size)
+    if weight is not None:
+        kept = weight > 0
+        y_true, y_score, weight = y_true[kept], y_score[kept], weight[kept]
     classes = np.unique(y_true)
     if classes.size > 2:
         raise ValueError(f"y_true must hold two classes, got {classes.size}: {classes[:10].tolist()}")
@@ -269,9 +306,10 @@ def _binary_scores(y_true, y_score, pos_label) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"pos_label={pos_label!r} is not one of the labels in y_true {classes.tolist()}")
     if classes.size < 2:
         raise ValueError(
-            f"y_true holds one class only ({classes[0]!r}); the curve needs positive and negative samples"
+            f"y_true holds one class only ({classes[0]!r}) among the samples of non-zero weight; "
+            "the curve needs positive and negative samples"
         )
-    return y_true == pos_label, y_score
+    return y_true == pos_label, y_score, weight
 
 
 class ThresholdCounts(NamedTuple):
@@ -282,20 +320,25 @@ class ThresholdCounts(NamedTuple):
     thresholds: np.ndarray
 
 
-def counts_at_thresholds(y_true, y_score, *, pos_label=None) -> ThresholdCounts:
+def counts_at_thresholds(y_true, y_score, *, pos_label=None, sample_weight=None) -> ThresholdCounts:
     """FP and TP when every sample scoring ``>= thresholds[k]`` is called positive.
 
     One sort does it all (no loop over thresholds): order the samples by decreasing
     score, count positives cumulatively, and read the counts at the last sample of
     each group of tied scores — a tie is one threshold, so tied samples cross it
-    together.
+    together. With ``sample_weight`` the counts are sums of weights.
     """
-    positive, y_score = _binary_scores(y_true, y_score, pos_label)
+    positive, y_score, weight = _binary_scores(y_true, y_score, pos_label, sample_weight)
     order = np.argsort(y_score, kind="stable")[::-1]
     score, positive = y_score[order], positive[order]
     last_of_tie = np.r_[np.flatnonzero(np.diff(score)), score.size - 1]
-    true_positives = np.cumsum(positive, dtype=np.float64)[last_of_tie]
-    false_positives = 1.0 + last_of_tie - true_positives
+    if weight is None:
+        true_positives = np.cumsum(positive, dtype=np.float64)[last_of_tie]
+        false_positives = 1.0 + last_of_tie - true_positives
+    else:
+        weight = weight[order]
+        true_positives = np.cumsum(weight * positive)[last_of_tie]
+        false_positives = np.cumsum(weight * ~positive)[last_of_tie]
     return ThresholdCounts(false_positives, true_positives, score[last_of_tie])
 
 
@@ -308,14 +351,14 @@ class RocCurve(NamedTuple):
     """Decreasing; the first is +inf (nothing is called positive)."""
 
 
-def roc_curve(y_true, y_score, *, pos_label=None, drop_intermediate: bool = True) -> RocCurve:
+def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate: bool = True) -> RocCurve:
     r"""The ROC curve, Eq. (eq-roc): TPR against FPR as the threshold falls.
 
     ``pos_label=None`` takes the greater of the two labels as positive.
     ``drop_intermediate`` removes thresholds whose point lies on a straight segment
     between its neighbours; they change neither the picture nor the area.
     """
-    fp, tp, thresholds = counts_at_thresholds(y_true, y_score, pos_label=pos_label)
+    fp, tp, thresholds = counts_at_thresholds(y_true, y_score, pos_label=pos_label, sample_weight=sample_weight)
     if drop_intermediate and fp.size > 2:
         corner = np.r_[True, np.logical_or(np.diff(fp, 2), np.diff(tp, 2)), True]
         fp, tp, thresholds = fp[corner], tp[corner], thresholds[corner]
@@ -323,7 +366,7 @@ def roc_curve(y_true, y_score, *, pos_label=None, drop_intermediate: bool = True
     return RocCurve(fp / fp[-1], tp / tp[-1], np.r_[np.inf, thresholds])
 
 
-def roc_auc(y_true, y_score, *, pos_label=None) -> float:
+def roc_auc(y_true, y_score, *, pos_label=None, sample_weight=None) -> float:
     r"""Area under the ROC curve by the trapezoidal rule, Eq. (eq-auc-trapezoid).
 
     A group of tied scores moves the curve diagonally, and the trapezoid under a
@@ -331,11 +374,11 @@ def roc_auc(y_true, y_score, *, pos_label=None) -> float:
     meaning of AUC, Eq. (eq-auc-probability). Equals
     ``sklearn.metrics.roc_auc_score`` for binary ``y_true``.
     """
-    fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
+    fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label, sample_weight=sample_weight)
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
 
 
-def roc_auc_multiclass(y_true, y_prob, *, multi_class: str = "ovr", average: str = "macro") -> float:
+def roc_auc_multiclass(y_true, y_prob, *, multi_class: str = "ovr", average: str = "macro", sample_weight=None) -> float:
     r"""ROC AUC of a K-class classifier from its (n, K) predicted probabilities, column k for
     the k-th of the sorted labels, as ``sklearn.metrics.roc_auc_score(multi_class=...)``.
 
@@ -343,13 +386,16 @@ def roc_auc_multiclass(y_true, y_prob, *, multi_class: str = "ovr", average: str
     class. ``"ovo"`` (Hand and Till): for each pair of classes, only their samples, the
     mean of AUC(a vs b, scored by column a) and AUC(b vs a, by column b). ``average``
     ``"macro"`` is the plain mean; ``"weighted"`` weighs each class (or pair) by its
-    share of the samples.
+    share of the samples. ``sample_weight`` works with ``"ovr"`` only, as in scikit-learn.
     """
     multi_class = as_choice(multi_class, "multi_class", ("ovr", "ovo"))
     average = as_choice(average, "average", ("macro", "weighted"))
     labels = as_labels(y_true, "y_true")
     prob = as_probabilities(y_prob, "y_prob", ndim=2)
     same_length(y_true=labels, y_prob=prob)
+    weight = as_sample_weight(sample_weight, labels.size)
+    if weight is not None and multi_class == "ovo":
+        raise ValueError('sample_weight works with multi_class="ovr" only (as in scikit-learn)')
     classes, y = np.unique(labels, return_inverse=True)
     if len(classes) < 3 or len(classes) != prob.shape[1]:
         raise ValueError(f"y_prob must have one column per class of y_true, and at least 3 classes: y_true has "
@@ -357,8 +403,8 @@ def roc_auc_multiclass(y_true, y_prob, *, multi_class: str = "ovr", average: str
     if not np.allclose(prob.sum(axis=1), 1.0, atol=1e-6):
         raise ValueError("y_prob's rows must sum to 1 (probabilities over the classes)")
     if multi_class == "ovr":
-        scores = [roc_auc(y == k, prob[:, k]) for k in range(len(classes))]
-        weights = np.bincount(y) / len(y)
+        scores = [roc_auc(y == k, prob[:, k], sample_weight=weight) for k in range(len(classes))]
+        weights = np.bincount(y, weights=weight)
     else:
         scores, weights = [], []
         for a in range(len(classes)):
@@ -379,7 +425,7 @@ def roc_auc_pairs(y_true, y_score, *, pos_label=None, chunk_size: int = 2**22) -
     :math:`O(n_+ n_-)` work, so it is for checking and teaching; the positives
     are taken in chunks so that memory stays near ``chunk_size`` comparisons.
     """
-    positive, y_score = _binary_scores(y_true, y_score, pos_label)
+    positive, y_score, _ = _binary_scores(y_true, y_score, pos_label)
     positives, negatives = y_score[positive], y_score[~positive]
     step = max(1, chunk_size // negatives.size)
     wins = 0.0
@@ -436,7 +482,9 @@ class PrecisionRecallCurve(NamedTuple):
     """Increasing; one fewer than precision and recall."""
 
 
-def precision_recall_curve(y_true, y_score, *, pos_label=None, prevalence: float | None = None) -> PrecisionRecallCurve:
+def precision_recall_curve(
+    y_true, y_score, *, pos_label=None, sample_weight=None, prevalence: float | None = None
+) -> PrecisionRecallCurve:
     r"""Precision against recall as the threshold moves, Eq. (eq-precision).
 
     Ordered as in scikit-learn: by increasing threshold, so recall decreases, and a
@@ -451,7 +499,7 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, prevalence: float
 
     while recall (and the whole ROC curve) does not change.
     """
-    fp, tp, thresholds = counts_at_thresholds(y_true, y_score, pos_label=pos_label)
+    fp, tp, thresholds = counts_at_thresholds(y_true, y_score, pos_label=pos_label, sample_weight=sample_weight)
     recall = tp / tp[-1]
     if prevalence is not None:
         prevalence = float(as_probabilities(prevalence, "prevalence"))
@@ -462,67 +510,76 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, prevalence: float
     return PrecisionRecallCurve(np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1])
 
 
-def average_precision(y_true, y_score, *, pos_label=None, prevalence: float | None = None) -> float:
+def average_precision(y_true, y_score, *, pos_label=None, sample_weight=None, prevalence: float | None = None) -> float:
     r"""Average precision, Eq. (eq-average-precision): precision summed over recall steps.
 
     .. math:: \mathrm{AP} = \sum_k (R_k - R_{k-1})\, P_k
 
     A step function, not a trapezoid: interpolating linearly between PR points
     overstates the area. Equals ``sklearn.metrics.average_precision_score``.
-    ``prevalence`` is passed on to :func:`precision_recall_curve`.
+    ``sample_weight`` and ``prevalence`` are passed on to :func:`precision_recall_curve`.
     """
-    precision, recall, _ = precision_recall_curve(y_true, y_score, pos_label=pos_label, prevalence=prevalence)
+    precision, recall, _ = precision_recall_curve(
+        y_true, y_score, pos_label=pos_label, sample_weight=sample_weight, prevalence=prevalence
+    )
     return float(max(0.0, -np.sum(np.diff(recall) * precision[:-1])))
 
 
 # ------------------------------------------------------------------ regression -----
 
 
-def _regression_targets(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
-    """Targets of shape (n,) or (n, outputs) and predictions of the same shape."""
+def _regression_targets(y_true, y_pred, sample_weight=None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Targets of shape (n,) or (n, outputs), predictions of the same shape, weights or None."""
     y_true, y_pred = as_float_array(y_true, "y_true"), as_float_array(y_pred, "y_pred")
     if y_true.ndim not in (1, 2):
         raise ValueError(f"y_true must be 1- or 2-dimensional, got shape {y_true.shape}")
     if y_pred.shape != y_true.shape:
         raise ValueError(f"y_pred must have the shape of y_true {y_true.shape}, got {y_pred.shape}")
-    return y_true, y_pred
+    return y_true, y_pred, as_sample_weight(sample_weight, y_true.shape[0])
 
 
-def mean_squared_error(y_true, y_pred) -> float:
+def _mean_over_samples(values: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+    """The (weighted) mean of each output over the samples (axis 0)."""
+    return np.average(values, axis=0, weights=weight)
+
+
+def mean_squared_error(y_true, y_pred, *, sample_weight=None) -> float:
     r"""MSE, Eq. (eq-mse): :math:`\frac1n \sum_i (y_i - \hat y_i)^2` (averaged over outputs)."""
-    y_true, y_pred = _regression_targets(y_true, y_pred)
-    return float(np.mean((y_true - y_pred) ** 2))
+    y_true, y_pred, weight = _regression_targets(y_true, y_pred, sample_weight)
+    return float(np.mean(_mean_over_samples((y_true - y_pred) ** 2, weight)))
 
 
-def root_mean_squared_error(y_true, y_pred) -> float:
+def root_mean_squared_error(y_true, y_pred, *, sample_weight=None) -> float:
     r"""RMSE, Eq. (eq-mse): the square root of the MSE, in the units of ``y``.
 
     With several outputs, the RMSE of each output is averaged (as scikit-learn does).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred)
-    return float(np.mean(np.sqrt(np.mean((y_true - y_pred) ** 2, axis=0))))
+    y_true, y_pred, weight = _regression_targets(y_true, y_pred, sample_weight)
+    return float(np.mean(np.sqrt(_mean_over_samples((y_true - y_pred) ** 2, weight))))
 
 
-def mean_absolute_error(y_true, y_pred) -> float:
+def mean_absolute_error(y_true, y_pred, *, sample_weight=None) -> float:
     r"""MAE, Eq. (eq-mae): :math:`\frac1n \sum_i |y_i - \hat y_i|` (averaged over outputs)."""
-    y_true, y_pred = _regression_targets(y_true, y_pred)
-    return float(np.mean(np.abs(y_true - y_pred)))
+    y_true, y_pred, weight = _regression_targets(y_true, y_pred, sample_weight)
+    return float(np.mean(_mean_over_samples(np.abs(y_true - y_pred), weight)))
 
 
-def r2_score(y_true, y_pred) -> float:
+def r2_score(y_true, y_pred, *, sample_weight=None) -> float:
     r"""The coefficient of determination, Eq. (eq-r2).
 
     .. math:: R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}
 
     1 for a perfect fit, 0 for predicting the mean, negative for worse than that.
     When ``y_true`` is constant the ratio is 0/0: the score is then 1 for a perfect
-    fit and 0 otherwise (scikit-learn's ``force_finite``). Averaged over outputs.
+    fit and 0 otherwise (scikit-learn's ``force_finite``). Averaged over outputs. With
+    ``sample_weight`` both sums and the mean :math:`\bar y` are weighted.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred)
+    y_true, y_pred, weight = _regression_targets(y_true, y_pred, sample_weight)
     if y_true.shape[0] < 2:
         raise ValueError("y_true must hold at least two samples: R² compares with their mean")
-    residual = np.atleast_1d(np.sum((y_true - y_pred) ** 2, axis=0))
-    total = np.atleast_1d(np.sum((y_true - y_true.mean(axis=0)) ** 2, axis=0))
+    # Both sums divided by the total weight: the ratio is unchanged.
+    residual = np.atleast_1d(_mean_over_samples((y_true - y_pred) ** 2, weight))
+    total = np.atleast_1d(_mean_over_samples((y_true - _mean_over_samples(y_true, weight)) ** 2, weight))
     constant = total == 0
     score = 1 - residual / np.where(constant, 1, total)
     score[constant & (residual == 0)] = 1.0

@@ -440,3 +440,102 @@ def test_multiclass_roc_auc_refuses_what_scikit_learn_refuses():
         metrics.roc_auc_multiclass([0, 1, 2, 0], np.full((4, 3), 0.5))
     with pytest.raises(ValueError, match="multi_class must be one of 'ovr', 'ovo'"):
         metrics.roc_auc_multiclass([0, 1, 2, 0], prob, multi_class="raise")
+
+
+# -- labels= and sample_weight=: equal to scikit-learn ----------------------------------------
+
+
+def _weights(rng, n, zeros=True):
+    weight = rng.exponential(size=n)
+    if zeros:
+        weight[rng.random(n) < 0.2] = 0.0  # zero weights: those samples must not count at all
+    weight[0] = 1.0
+    return weight
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("average", ["micro", "macro", "weighted", None])
+def test_precision_recall_fscore_with_labels_and_sample_weight_equal_sklearn(seed, average):
+    rng = np.random.default_rng(seed)
+    y_true, y_pred = rng.integers(0, 4, 80), rng.integers(0, 4, 80)
+    weight = _weights(rng, 80)
+    for labels in (None, [2, 0], [3, 1, 0, 7]):  # a subset, another order, a label that never occurs
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = metrics.precision_recall_fscore(y_true, y_pred, beta=2.0, labels=labels, average=average, sample_weight=weight)
+            theirs = sk.precision_recall_fscore_support(y_true, y_pred, beta=2.0, labels=labels, average=average, sample_weight=weight)
+        for a, b in zip(ours, theirs):
+            if b is not None:
+                np.testing.assert_allclose(a, b, **EXACT)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert np.allclose(metrics.f1_score(y_true, y_pred, labels=labels, average=average, sample_weight=weight),
+                               sk.f1_score(y_true, y_pred, labels=labels, average=average, sample_weight=weight), **EXACT)
+            assert np.allclose(metrics.precision(y_true, y_pred, labels=labels, average=average),
+                               sk.precision_score(y_true, y_pred, labels=labels, average=average), **EXACT)
+            assert np.allclose(metrics.recall(y_true, y_pred, labels=labels, average=average, sample_weight=weight),
+                               sk.recall_score(y_true, y_pred, labels=labels, average=average, sample_weight=weight), **EXACT)
+
+
+def test_integer_weights_count_a_sample_that_many_times():
+    rng = np.random.default_rng(7)
+    y_true, y_pred = rng.integers(0, 3, 40), rng.integers(0, 3, 40)
+    times = rng.integers(0, 4, 40)
+    times[0] = 1
+    repeated = np.repeat(y_true, times), np.repeat(y_pred, times)
+    weighted = metrics.precision_recall_fscore(y_true, y_pred, average="macro", sample_weight=times)
+    assert weighted[:3] == pytest.approx(metrics.precision_recall_fscore(*repeated, average="macro")[:3], abs=1e-12)
+    assert np.array_equal(metrics.confusion_matrix(y_true, y_pred, sample_weight=times), metrics.confusion_matrix(*repeated))
+    assert metrics.accuracy(y_true, y_pred, sample_weight=times) == pytest.approx(metrics.accuracy(*repeated), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_confusion_matrix_and_accuracy_with_sample_weight_equal_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    y_true, y_pred, weight = rng.integers(0, 3, 50), rng.integers(0, 3, 50), _weights(rng, 50)
+    for normalize in (None, "true", "pred", "all"):
+        np.testing.assert_allclose(metrics.confusion_matrix(y_true, y_pred, labels=[2, 0, 1], sample_weight=weight, normalize=normalize),
+                                   sk.confusion_matrix(y_true, y_pred, labels=[2, 0, 1], sample_weight=weight, normalize=normalize), **EXACT)
+    for normalize in (True, False):
+        assert metrics.accuracy(y_true, y_pred, normalize=normalize, sample_weight=weight) == pytest.approx(
+            sk.accuracy_score(y_true, y_pred, normalize=normalize, sample_weight=weight), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_curves_and_areas_with_sample_weight_equal_sklearn(seed):
+    labels, scores = random_problem(seed, n=300)
+    weight = _weights(np.random.default_rng(seed), 300)
+    for curve, sk_curve, area, sk_area in CURVES_AND_AREAS:
+        for ours, theirs in zip(curve(labels, scores, sample_weight=weight), sk_curve(labels, scores, sample_weight=weight)):
+            np.testing.assert_allclose(ours, theirs, **EXACT)
+        assert area(labels, scores, sample_weight=weight) == pytest.approx(sk_area(labels, scores, sample_weight=weight), abs=1e-12)
+    y3 = np.random.default_rng(seed).integers(0, 3, 300)
+    prob = np.random.default_rng(seed).dirichlet(np.ones(3), 300)
+    for average in ("macro", "weighted"):
+        assert metrics.roc_auc_multiclass(y3, prob, average=average, sample_weight=weight) == pytest.approx(
+            sk.roc_auc_score(y3, prob, multi_class="ovr", average=average, sample_weight=weight), abs=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(30,), (30, 3)])
+def test_regression_metrics_with_sample_weight_equal_sklearn(shape):
+    rng = np.random.default_rng(3)
+    y, p, weight = rng.normal(size=shape), rng.normal(size=shape), _weights(rng, shape[0])
+    for ours, theirs in [(metrics.mean_squared_error, sk.mean_squared_error), (metrics.mean_absolute_error, sk.mean_absolute_error),
+                         (metrics.root_mean_squared_error, sk.root_mean_squared_error), (metrics.r2_score, sk.r2_score)]:
+        assert ours(y, p, sample_weight=weight) == pytest.approx(theirs(y, p, sample_weight=weight), abs=1e-12)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: metrics.accuracy([0, 1], [0, 1], sample_weight=[1.0]), ValueError, "sample_weight must hold one weight per sample"),
+    (lambda: metrics.accuracy([0, 1], [0, 1], sample_weight=[1.0, -1.0]), ValueError, "sample_weight must be >= 0"),
+    (lambda: metrics.accuracy([0, 1], [0, 1], sample_weight=[0.0, 0.0]), ValueError, "sample_weight must not be all zero"),
+    (lambda: metrics.accuracy([0, 1], [0, 1], sample_weight=[np.nan, 1.0]), ValueError, "sample_weight contains NaN"),
+    (lambda: metrics.mean_squared_error([0.0, 1.0], [0.0, 1.0], sample_weight=[[1.0, 1.0]]), ValueError, "sample_weight must be 1-dimensional"),
+    (lambda: metrics.roc_auc([0, 1, 1], [0.1, 0.2, 0.3], sample_weight=[0.0, 1.0, 1.0]), ValueError, "one class only"),
+    (lambda: metrics.f1_score([0, 1, 2], [0, 1, 2], labels=[0, 0], average="macro"), ValueError, "labels must not repeat"),
+    (lambda: metrics.f1_score([0, 1, 2], [0, 1, 2], labels=["a"], average="macro"), TypeError, "labels must hold the kind of label"),
+    (lambda: metrics.roc_auc_multiclass([0, 1, 2], np.eye(3), multi_class="ovo", sample_weight=[1, 1, 1]), ValueError, "ovr"),
+])
+def test_bad_weights_and_labels_are_refused(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -12,6 +12,22 @@ import numbers
 import numpy as np
 
 
+def _tensor_to_numpy(value, name: str) -> np.ndarray:
+    """A tensor's values as NumPy (any device, requiring grad or not); ``meta`` tensors have none."""
+    refuse_meta(value, name)
+    value = value.detach().cpu().resolve_conj()
+    if str(value.dtype) == "torch.bfloat16":  # NumPy has no bfloat16
+        value = value.float()
+    return value.numpy()
+
+
+def refuse_meta(value, name: str) -> None:
+    """A ``meta`` tensor has a shape and no values: nothing can be computed from it."""
+    device = getattr(value, "device", None)
+    if device is not None and getattr(device, "type", None) == "meta":
+        raise TypeError(f"{name} is on the meta device: it has a shape but no values to compute with")
+
+
 def as_float_array(value, name: str, *, ndim: int | None = None) -> np.ndarray:
     """Convert ``value`` to a non-empty, finite float64 array, or raise naming ``name``.
 
@@ -22,7 +38,7 @@ def as_float_array(value, name: str, *, ndim: int | None = None) -> np.ndarray:
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got a {type(value).__name__}")
     if hasattr(value, "detach"):  # a torch tensor, possibly on a GPU or requiring grad
-        value = value.detach().cpu().resolve_conj().numpy()
+        value = _tensor_to_numpy(value, name)
     try:
         complex_values = np.iscomplexobj(value)
     except (TypeError, ValueError):  # ragged or not numeric: the conversion below says so
@@ -109,7 +125,7 @@ def as_labels(value, name: str) -> np.ndarray:
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array-like of labels, got a {type(value).__name__}")
     if hasattr(value, "detach"):  # a torch tensor, possibly on a GPU
-        value = value.detach().cpu().numpy()
+        value = _tensor_to_numpy(value, name)
     array = np.asarray(value)
     if array.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {array.shape}")
@@ -157,6 +173,7 @@ def as_float_tensor(value, name: str) -> "torch.Tensor":
         raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
     if not value.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+    refuse_meta(value, name)
     return value
 
 

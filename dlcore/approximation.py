@@ -49,6 +49,8 @@ def fit_hidden_units(x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str =
     x, y = as_float_tensor(x, "x").double(), as_float_tensor(y, "y").double()
     if x.ndim != 1 or y.shape != x.shape:
         raise ValueError(f"x and y must be 1-D of the same length, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
+        raise ValueError("x and y must be finite (no NaN or infinite value)")
     n_units = as_count(n_units, "n_units", minimum=1)
     unit = as_choice(unit, "unit", ("relu", "sigmoid"))
     if x.numel() < n_units + 1:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_choice, as_count, as_nonnegative
+from ._validation import as_choice, as_count, as_nonnegative, refuse_meta
 
 __all__ = ["KMeansResult", "as_points", "pairwise_distances", "assign", "kmeans_plus_plus", "kmeans", "silhouette_score"]
 
@@ -45,6 +45,7 @@ def as_points(X, name: str = "X", device: torch.device | str | None = None) -> t
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} must be an array of points, got a {type(X).__name__}")
     if isinstance(X, torch.Tensor):
+        refuse_meta(X, name)
         X = X.detach()  # clustering is not differentiable; a leaf that requires grad is read as data
     elif np.iscomplexobj(X):
         raise TypeError(f"{name} must hold real coordinates, got complex values")

@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_count, as_nonnegative, as_positive
+from ._validation import as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar
 
 __all__ = ["Surface", "SURFACES", "ravine", "rosenbrock", "saddle", "hessian", "classify_critical_point",
            "linear_regression_problem", "minibatch_gradients", "sharp_flat", "noisy_descent"]
@@ -38,7 +38,7 @@ class Surface(NamedTuple):
 
 def ravine(x, y, condition: float = 25.0):
     """``(x² + condition · y²) / 2``: curvatures 1 and ``condition``, so gradient descent needs lr < 2/condition."""
-    return (x**2 + condition * y**2) / 2
+    return (x**2 + as_positive(condition, "condition") * y**2) / 2
 
 
 def rosenbrock(x, y):
@@ -70,6 +70,8 @@ def classify_critical_point(H: torch.Tensor, tol: float = 1e-8) -> str:
     """'minimum', 'maximum', 'saddle' or 'degenerate' from the Hessian's eigenvalues, Eq. (eq-hessian-test)."""
     if not isinstance(H, torch.Tensor) or H.ndim != 2 or H.shape[0] != H.shape[1] or H.numel() == 0:
         raise ValueError(f"H must be a square matrix, got {getattr(H, 'shape', type(H).__name__)}")
+    tol = as_nonnegative(tol, "tol")
+    H = as_float_tensor(H, "H").double()  # eigvalsh has no half-precision kernel
     eigenvalues = torch.linalg.eigvalsh((H + H.T) / 2)
     if (eigenvalues > tol).all():
         return "minimum"
@@ -134,7 +136,7 @@ def noisy_descent(loss: Callable[[torch.Tensor], torch.Tensor], x0: float, lr: f
     ``noise`` (a mini-batch of size B has noise ∝ 1/√B); ``n_runs`` independent runs, final positions."""
     lr, noise = as_positive(lr, "lr"), as_nonnegative(noise, "noise")
     generator = torch.Generator().manual_seed(as_count(seed, "seed"))
-    x = torch.full((as_count(n_runs, "n_runs", minimum=1),), float(x0), dtype=torch.float64)
+    x = torch.full((as_count(n_runs, "n_runs", minimum=1),), as_scalar(x0, "x0"), dtype=torch.float64)
     for _ in range(as_count(steps, "steps")):
         x.requires_grad_(True)
         (grad,) = torch.autograd.grad(loss(x).sum(), x)

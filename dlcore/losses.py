@@ -26,7 +26,7 @@ import numbers
 import torch
 
 from . import activations
-from ._validation import as_choice, as_dim, as_float_tensor, as_nonnegative, as_positive, as_scalar
+from ._validation import as_choice, as_dim, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = [
     "mse",
@@ -283,6 +283,7 @@ def _class_indices(target, name: str = "target") -> torch.Tensor:
         raise TypeError(f"{name} must be a torch.Tensor, got {type(target).__name__}")
     if target.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8):
         raise TypeError(f"{name} must hold integer class indices (or be a float tensor of probabilities), got dtype {target.dtype}")
+    refuse_meta(target, name)
     return target.long()
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from ._validation import (
-    as_choice, as_float_array, as_labels, as_nonnegative, as_probabilities, as_sample_weight, same_length,
+    as_choice, as_count, as_float_array, as_labels, as_nonnegative, as_probabilities, as_sample_weight, same_length,
 )
 
 __all__ = [
@@ -427,7 +427,7 @@ def roc_auc_pairs(y_true, y_score, *, pos_label=None, chunk_size: int = 2**22) -
     """
     positive, y_score, _ = _binary_scores(y_true, y_score, pos_label)
     positives, negatives = y_score[positive], y_score[~positive]
-    step = max(1, chunk_size // negatives.size)
+    step = max(1, as_count(chunk_size, "chunk_size", minimum=1) // negatives.size)
     wins = 0.0
     for start in range(0, positives.size, step):
         margin = positives[start : start + step, None] - negatives[None, :]

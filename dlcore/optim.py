@@ -43,7 +43,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_choice, as_count, as_nonnegative, as_positive, as_scalar
+from ._validation import as_choice, as_count, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "sgd_step", "adagrad_step", "rmsprop_step", "adam_step",
@@ -55,6 +55,23 @@ __all__ = [
 # Update rules for one parameter tensor (in place, as torch's single-tensor path works)
 # ---------------------------------------------------------------------------------------
 
+def _like_param(param: torch.Tensor, **tensors: torch.Tensor | None) -> None:
+    """An update rule's tensors: ``param`` a real or complex floating tensor, the others
+    (``None`` where unused) of its shape, dtype and device, so that no update broadcasts."""
+    if not isinstance(param, torch.Tensor) or not (param.is_floating_point() or param.is_complex()):
+        raise TypeError(f"param must be a floating-point tensor, got {getattr(param, 'dtype', type(param).__name__)}")
+    refuse_meta(param, "param")
+    for name, tensor in tensors.items():
+        if tensor is None:
+            continue
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+        if (tensor.shape, tensor.dtype, tensor.device) != (param.shape, param.dtype, param.device):
+            raise ValueError(f"{name} must have param's shape {tuple(param.shape)}, dtype {param.dtype} and device "
+                             f"{param.device}, got {tuple(tensor.shape)}, {tensor.dtype}, {tensor.device}")
+
+
+@torch.no_grad()
 def sgd_step(param: torch.Tensor, grad: torch.Tensor, momentum_buffer: torch.Tensor | None, *, lr: float,
              momentum: float = 0.0, dampening: float = 0.0, weight_decay: float = 0.0,
              nesterov: bool = False) -> torch.Tensor | None:
@@ -62,7 +79,9 @@ def sgd_step(param: torch.Tensor, grad: torch.Tensor, momentum_buffer: torch.Ten
 
     The first step starts the buffer at the gradient itself (no dampening), as torch does.
     """
-    lr = as_nonnegative(lr, "lr")  # a NaN rate would silently corrupt param
+    _like_param(param, grad=grad, momentum_buffer=momentum_buffer)
+    lr, momentum = as_nonnegative(lr, "lr"), as_nonnegative(momentum, "momentum")  # NaN would corrupt param
+    dampening, weight_decay = as_scalar(dampening, "dampening"), as_nonnegative(weight_decay, "weight_decay")
     if weight_decay != 0:
         grad = grad.add(param, alpha=weight_decay)
     if momentum != 0:
@@ -75,10 +94,13 @@ def sgd_step(param: torch.Tensor, grad: torch.Tensor, momentum_buffer: torch.Ten
     return momentum_buffer
 
 
+@torch.no_grad()
 def adagrad_step(param: torch.Tensor, grad: torch.Tensor, state_sum: torch.Tensor, step: int, *, lr: float,
                  lr_decay: float = 0.0, weight_decay: float = 0.0, eps: float = 1e-10) -> None:
     """One Adagrad step (``step`` counts from 1), Eq. (eq-adagrad): the sum of squared gradients only grows."""
-    lr, step = as_nonnegative(lr, "lr"), as_count(step, "step", minimum=1)
+    _like_param(param, grad=grad, state_sum=state_sum)
+    lr, step, eps = as_nonnegative(lr, "lr"), as_count(step, "step", minimum=1), as_nonnegative(eps, "eps")
+    lr_decay, weight_decay = as_nonnegative(lr_decay, "lr_decay"), as_nonnegative(weight_decay, "weight_decay")
     if weight_decay != 0:
         grad = grad.add(param, alpha=weight_decay)
     decayed_lr = lr / (1 + (step - 1) * lr_decay)
@@ -86,12 +108,17 @@ def adagrad_step(param: torch.Tensor, grad: torch.Tensor, state_sum: torch.Tenso
     param.addcdiv_(grad, state_sum.sqrt().add_(eps), value=-decayed_lr)
 
 
+@torch.no_grad()
 def rmsprop_step(param: torch.Tensor, grad: torch.Tensor, square_avg: torch.Tensor, *, lr: float, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
                  momentum_buffer: torch.Tensor | None = None, grad_avg: torch.Tensor | None = None) -> None:
     """One RMSprop step, Eq. (eq-rmsprop); ``grad_avg`` (centred RMSprop) and ``momentum_buffer`` are
     updated in place when given."""
-    lr = as_nonnegative(lr, "lr")
+    _like_param(param, grad=grad, square_avg=square_avg, momentum_buffer=momentum_buffer, grad_avg=grad_avg)
+    lr, alpha, eps = as_nonnegative(lr, "lr"), as_nonnegative(alpha, "alpha"), as_nonnegative(eps, "eps")
+    weight_decay, momentum = as_nonnegative(weight_decay, "weight_decay"), as_nonnegative(momentum, "momentum")
+    if momentum > 0 and momentum_buffer is None:
+        raise ValueError("momentum > 0 needs a momentum_buffer")
     if weight_decay != 0:
         grad = grad.add(param, alpha=weight_decay)
     square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
@@ -107,6 +134,7 @@ def rmsprop_step(param: torch.Tensor, grad: torch.Tensor, square_avg: torch.Tens
         param.addcdiv_(grad, denominator, value=-lr)
 
 
+@torch.no_grad()
 def adam_step(param: torch.Tensor, grad: torch.Tensor, exp_avg: torch.Tensor, exp_avg_sq: torch.Tensor, step: int, *,
               lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
               decoupled_weight_decay: bool = False, bias_correction: bool = True,
@@ -117,8 +145,9 @@ def adam_step(param: torch.Tensor, grad: torch.Tensor, exp_avg: torch.Tensor, ex
     ``bias_correction=False`` (not an option of torch's, here to show the cold start) the
     raw averages are used; ``max_exp_avg_sq`` turns on AMSGrad.
     """
+    _like_param(param, grad=grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq, max_exp_avg_sq=max_exp_avg_sq)
     lr, step = as_nonnegative(lr, "lr"), as_count(step, "step", minimum=1)  # step 0: division by 1 - β⁰ = 0
-    beta1, beta2 = betas
+    (beta1, beta2), eps, weight_decay = _as_betas(betas), as_nonnegative(eps, "eps"), as_nonnegative(weight_decay, "weight_decay")
     if weight_decay != 0:
         if decoupled_weight_decay:
             param.mul_(1 - lr * weight_decay)

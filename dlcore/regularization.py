@@ -70,7 +70,7 @@ def penalized_least_squares(X: torch.Tensor, y: torch.Tensor, l1: float = 0.0, l
         raise ValueError(f"X must be (n, d) and y (n,) with n > 0, got {tuple(X.shape)} and {tuple(y.shape)}")
     if not (torch.isfinite(X).all() and torch.isfinite(y).all()):
         raise ValueError("X and y must be finite (no NaN or infinity)")
-    l1, l2 = as_nonnegative(l1, "l1"), as_nonnegative(l2, "l2")
+    l1, l2, tol = as_nonnegative(l1, "l1"), as_nonnegative(l2, "l2"), as_nonnegative(tol, "tol")
     n = X.shape[0]
     step = 1.0 / (torch.linalg.matrix_norm(X, ord=2).item() ** 2 / n + l2 + 1e-300)  # 1 / Lipschitz constant
     w = z = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device)

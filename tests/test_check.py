@@ -391,3 +391,10 @@ def test_kmeans_plus_plus_that_rewrites_the_points_fails_and_leaves_the_data_alo
     assert not check_kmeans_plus_plus(scribbles)
     assert "changed in place" in capsys.readouterr().out
     assert torch.equal(checker.LINE, line_before)
+
+
+def test_dropout_checker_passes_torch_after_the_reader_seeds_torch_with_0():
+    """The checker's data come from a generator seeded 0: a reader's torch.manual_seed(0)
+    must not make torch's own dropout mask follow the same numbers and fail the mean."""
+    torch.manual_seed(0)
+    assert check_dropout(lambda x, p, training: torch.nn.functional.dropout(x, p, training))

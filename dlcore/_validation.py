@@ -71,7 +71,11 @@ def as_probabilities(value, name: str, *, ndim: int | None = None) -> np.ndarray
 
 
 def as_scalar(value, name: str) -> float:
-    """A finite real number (``bool`` and strings are refused)."""
+    """A finite real number (``bool`` and strings are refused; a 0-d floating-point tensor,
+    such as a loss passed without ``.item()``, is read as its value)."""
+    if hasattr(value, "detach") and value.ndim == 0 and value.is_floating_point():
+        refuse_meta(value, name)
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if isinstance(value, np.ndarray) and value.ndim == 0 and np.issubdtype(value.dtype, np.number):
             value = value.item()
@@ -177,6 +181,20 @@ def as_float_tensor(value, name: str) -> "torch.Tensor":
     return value
 
 
+def as_model_input(model, X, name: str) -> "torch.Tensor":
+    """Inputs for ``model``: a floating-point tensor with at least one dimension, in the dtype
+    and on the device of the model's parameters. (torch's own message, "mat1 and mat2 must
+    have the same dtype", names neither the argument nor the fix.)"""
+    X = as_float_tensor(X, name)
+    if X.ndim == 0:
+        raise ValueError(f"{name} must hold one row per sample, got a 0-d tensor")
+    parameter = next(model.parameters(), None)
+    if parameter is not None and (X.dtype, X.device) != (parameter.dtype, parameter.device):
+        raise TypeError(f"{name} must have the model's dtype {parameter.dtype} and device {parameter.device}, "
+                        f"got {X.dtype} on {X.device}")
+    return X
+
+
 def as_dim(dim, ndim: int, name: str = "dim") -> int:
     """A dimension index valid for a tensor with ``ndim`` dimensions, made non-negative."""
     if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
@@ -199,3 +217,12 @@ def as_sample_weight(value, n: int, name: str = "sample_weight") -> np.ndarray |
     if not weight.any():
         raise ValueError(f"{name} must not be all zero")
     return weight
+
+
+def as_xy(x, y) -> tuple["torch.Tensor", "torch.Tensor"]:
+    """A regression's inputs and targets: two 1-D floating-point tensors of one length."""
+    x, y = as_float_tensor(x, "x"), as_float_tensor(y, "y")
+    if x.ndim != 1 or x.shape != y.shape or x.numel() == 0:
+        raise ValueError(f"x and y must be non-empty 1-D tensors of the same length, got shapes "
+                         f"{tuple(x.shape)} and {tuple(y.shape)}")
+    return x, y

@@ -26,7 +26,7 @@ import math
 import torch
 from torch import nn
 
-from ._validation import as_dim, as_float_tensor, as_scalar
+from ._validation import as_dim, as_float_tensor, as_model_input, as_scalar
 
 __all__ = [
     "SigmoidFunction",
@@ -53,6 +53,7 @@ class SigmoidFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        x = as_float_tensor(x, "x")
         # With e = exp(-|x|) <= 1 nothing overflows: sigma(x) = 1/(1 + e) for x >= 0,
         # and e^x / (1 + e^x) = e/(1 + e) for x < 0 (e^{10^4} would be inf).
         e = torch.exp(-x.abs())
@@ -72,6 +73,7 @@ class TanhFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        x = as_float_tensor(x, "x")
         # tanh|x| = (1 - e^{-2|x|}) / (1 + e^{-2|x|}); expm1 keeps the numerator
         # accurate near 0, where 1 - e^{-2|x|} would cancel. tanh is odd: copy x's sign.
         m = torch.expm1(-2 * x.abs())
@@ -255,8 +257,8 @@ class SwiGLU(nn.Module):
         self.down_proj = nn.Linear(hidden_features, out_features, bias=bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = as_float_tensor(x, "x")
-        if x.ndim == 0 or x.shape[-1] != self.gate_proj.in_features:
+        x = as_model_input(self, x, "x")
+        if x.shape[-1] != self.gate_proj.in_features:
             got = tuple(x.shape)
             raise ValueError(f"x must end in a dimension of size {self.gate_proj.in_features}, got shape {got}")
         return self.down_proj(silu(self.gate_proj(x)) * self.up_proj(x))

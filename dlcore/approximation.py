@@ -37,6 +37,10 @@ def hidden_units(x: torch.Tensor, knots: torch.Tensor, unit: str = "relu") -> to
     whose width is about the spacing between knots.
     """
     as_choice(unit, "unit", ("relu", "sigmoid"))
+    x, knots = as_float_tensor(x, "x"), as_float_tensor(knots, "knots")
+    if x.ndim != 1 or knots.ndim != 1 or knots.numel() == 0 or x.device != knots.device:
+        raise ValueError(f"x and knots must be non-empty 1-D tensors on one device, got shapes {tuple(x.shape)} "
+                         f"on {x.device} and {tuple(knots.shape)} on {knots.device}")
     pre = x[None, :] - knots[:, None]
     if unit == "relu":
         return activations.relu(pre)

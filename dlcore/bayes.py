@@ -43,6 +43,8 @@ def _rounding_unit(values) -> float:
     dtype = str(getattr(values, "dtype", "float64")).removeprefix("torch.")
     try:
         return max(_PRIOR_SUM_TOLERANCE, 4 * float(np.finfo(np.dtype(dtype)).eps))
+    except ValueError:  # integers and booleans: exact, read as float64
+        return _PRIOR_SUM_TOLERANCE
     except TypeError:  # bfloat16 and others NumPy does not know: its eps is 2**-7
         return 2.0**-6
 

@@ -266,7 +266,7 @@ def kmeans(X, k: int, init="k-means++", n_init: int = 1, max_iter: int = 300, to
     """
     X = as_points(X, device=device)
     k = _cluster_count(k, X)
-    n_init = as_count(n_init, "n_init", minimum=1)
+    n_init, seed = as_count(n_init, "n_init", minimum=1), as_count(seed, "seed")
     max_iter = as_count(max_iter, "max_iter", minimum=1)
     tol = as_nonnegative(tol, "tol") * X.var(dim=0, unbiased=False).mean().item()
     if not isinstance(init, str) and n_init > 1:
@@ -289,6 +289,7 @@ def silhouette_score(X, labels) -> float:
     Needs 2 ≤ number of clusters ≤ n − 1. Memory and time grow as n².
     """
     X = as_points(X)
+    refuse_meta(labels, "labels")
     labels = np.asarray(labels.detach().cpu() if isinstance(labels, torch.Tensor) else labels)
     if labels.ndim != 1 or labels.shape[0] != X.shape[0]:
         raise ValueError(f"labels must be 1-D with one label per point ({X.shape[0]}), got shape {tuple(labels.shape)}")

@@ -14,7 +14,7 @@ import torch
 from sklearn import datasets
 from sklearn.model_selection import train_test_split
 
-from ._validation import as_count, as_probabilities
+from ._validation import as_count, as_labels, as_probabilities
 
 __all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail", "CLUSTER_SHAPES", "cluster_shapes"]
 
@@ -28,10 +28,15 @@ class Split(NamedTuple):
     target_names: tuple[str, ...]
 
 
-def _split(X, y, feature_names, target_names, test_size, seed, *, stratify=True, standardize=True) -> Split:
+def _test_size(test_size) -> float:
     test_size = float(as_probabilities(test_size, "test_size"))
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must lie strictly between 0 and 1, got {test_size}")
+    return test_size
+
+
+def _split(X, y, feature_names, target_names, test_size, seed, *, stratify=True, standardize=True) -> Split:
+    test_size = _test_size(test_size)
     seed = as_count(seed, "seed")
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=seed, stratify=y if stratify else None
@@ -84,6 +89,8 @@ def digits(*, test_size: float = 0.5, seed: int = 0, tail_ratio: float = 1.0, st
     if tail_ratio != 1.0:
         keep = long_tail(y, tail_ratio, seed=seed)
         X, y = X[keep], y[keep]
+        if np.bincount(y).min() < 2:
+            raise ValueError(f"tail_ratio={tail_ratio} leaves a class with fewer than 2 samples: too few to split")
     return _split(X, y, [f"pixel_{i}" for i in range(64)], [str(d) for d in range(10)], test_size, seed,
                   standardize=standardize)
 
@@ -102,10 +109,12 @@ def imbalanced(n_samples: int = 20_000, *, positive_fraction: float = 0.01, n_fe
     n_samples = as_count(n_samples, "n_samples", minimum=4)
     n_features = as_count(n_features, "n_features", minimum=2)
     fraction = float(as_probabilities(positive_fraction, "positive_fraction"))
+    test_size = _test_size(test_size)
     if not 0 < fraction < 1:
         raise ValueError(f"positive_fraction must lie strictly between 0 and 1, got {fraction}")
     if round(n_samples * fraction * min(test_size, 1 - test_size)) < 1:
-        raise ValueError(f"n_samples={n_samples} at positive_fraction={fraction} leaves a split without positives")
+        raise ValueError(f"n_samples={n_samples} at positive_fraction={fraction} and test_size={test_size} "
+                         "leaves a split without positives")
     X, y = datasets.make_classification(
         n_samples=n_samples, n_features=n_features, n_informative=max(2, n_features // 2),
         n_redundant=0, n_clusters_per_class=1, weights=[1 - fraction], flip_y=0.0, class_sep=class_sep,
@@ -117,7 +126,7 @@ def imbalanced(n_samples: int = 20_000, *, positive_fraction: float = 0.01, n_fe
 def long_tail(labels, tail_ratio: float, *, seed: int = 0) -> np.ndarray:
     """Indices that subsample classes 0, 1, …, K−1 geometrically, from all of class 0
     down to a share ``tail_ratio`` of class K−1: the long tail real data sets have."""
-    labels = np.asarray(labels)
+    labels = as_labels(labels, "labels")
     tail_ratio = float(as_probabilities(tail_ratio, "tail_ratio"))
     if tail_ratio == 0:
         raise ValueError("tail_ratio must be > 0 (0 would drop the last class entirely)")

@@ -65,6 +65,8 @@ def quantize_int8(x: torch.Tensor) -> Quantized:
     with :math:`s = (\max - \min)/255` and :math:`z` chosen so that ``min`` maps to −128 (and 0 stays exactly representable).
     """
     x = as_float_tensor(x, "x")
+    if x.numel() == 0 or not torch.isfinite(x).all():
+        raise ValueError(f"x must be a non-empty tensor of finite values, got shape {tuple(x.shape)}")
     low, high = min(x.min().item(), 0.0), max(x.max().item(), 0.0)  # the range always contains 0
     scale = (high - low) / 255 if high > low else 1.0
     zero_point = int(max(-128, min(127, round(-128 - low / scale))))

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from . import activations, init
-from ._validation import as_choice, as_count, as_float_tensor
+from ._validation import as_choice, as_count, as_float_tensor, as_model_input
 
 __all__ = ["ACTIVATIONS", "INITS", "DeepMLP", "Flow", "measure_flow", "gradient_flow"]
 
@@ -80,6 +80,7 @@ class DeepMLP(nn.Module):
 
     def forward(self, x: torch.Tensor, *, keep: list | None = None) -> torch.Tensor:
         """The network's output; pass a list as ``keep`` to collect every hidden layer's output."""
+        x = as_model_input(self, x, "x")
         branch_scale = 1 / math.sqrt(len(self.hidden))
         for layer in self.hidden:
             branch = self.activation(layer(x))
@@ -100,7 +101,7 @@ class Flow(NamedTuple):
 def measure_flow(model: DeepMLP, x: torch.Tensor, y: torch.Tensor) -> Flow:
     """Backpropagate the mean squared error of ``model(x)`` against ``y`` once and
     read every hidden layer's weight-gradient norm (the model's gradients are reset)."""
-    x, y = as_float_tensor(x, "x"), as_float_tensor(y, "y")
+    x, y = as_model_input(model, x, "x"), as_float_tensor(y, "y")
     model.zero_grad(set_to_none=True)
     kept: list[torch.Tensor] = []
     output = model(x, keep=kept)

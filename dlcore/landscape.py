@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar
+from ._validation import as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = ["Surface", "SURFACES", "ravine", "rosenbrock", "saddle", "hessian", "classify_critical_point",
            "linear_regression_problem", "minibatch_gradients", "sharp_flat", "noisy_descent"]
@@ -36,18 +36,33 @@ class Surface(NamedTuple):
     ylim: tuple[float, float]
 
 
+def _coordinates(**coordinates: torch.Tensor) -> None:
+    """A surface's coordinates: floating-point tensors on one device whose shapes broadcast."""
+    tensors = [as_float_tensor(value, name) for name, value in coordinates.items()]
+    described = " and ".join(f"{name} {tuple(t.shape)} on {t.device}" for name, t in zip(coordinates, tensors))
+    if len({t.device for t in tensors}) > 1:
+        raise ValueError(f"{described} must be on one device")
+    try:
+        torch.broadcast_shapes(*(t.shape for t in tensors))
+    except RuntimeError:
+        raise ValueError(f"the shapes of {described} do not broadcast together") from None
+
+
 def ravine(x, y, condition: float = 25.0):
     """``(x² + condition · y²) / 2``: curvatures 1 and ``condition``, so gradient descent needs lr < 2/condition."""
+    _coordinates(x=x, y=y)
     return (x**2 + as_positive(condition, "condition") * y**2) / 2
 
 
 def rosenbrock(x, y):
     """Rosenbrock's banana ``(1 − x)² + 100 (y − x²)²``, minimum 0 at (1, 1) at the end of a curved valley."""
+    _coordinates(x=x, y=y)
     return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
 def saddle(x, y):
     """``x²/2 + y⁴/4 − y²/2``: a saddle at the origin between minima at (0, ±1), where the loss is −1/4."""
+    _coordinates(x=x, y=y)
     return x**2 / 2 + y**4 / 4 - y**2 / 2
 
 
@@ -60,6 +75,7 @@ SURFACES = {
 
 def hessian(fn: Callable[[torch.Tensor], torch.Tensor], point) -> torch.Tensor:
     """The matrix of second derivatives of the scalar ``fn(vector)`` at ``point`` (float64, by autograd)."""
+    refuse_meta(point, "point")
     point = torch.as_tensor(point, dtype=torch.float64).detach()
     if point.ndim != 1 or point.numel() == 0:
         raise ValueError(f"point must be a non-empty vector, got shape {tuple(point.shape)}")
@@ -104,7 +120,11 @@ def minibatch_gradients(x: torch.Tensor, y: torch.Tensor, w, batch_size: int, n_
     Each mini-batch gradient is an unbiased estimate of the full one, Eq.
     (eq-minibatch-unbiased); its covariance falls as 1/B (times (N − B)/(N − 1)).
     """
-    w = torch.as_tensor(w, dtype=torch.float64)
+    x, y = as_float_tensor(x, "x"), as_float_tensor(y, "y")
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D of the same length, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    refuse_meta(w, "w")
+    w = torch.as_tensor(w, dtype=torch.float64, device=x.device)
     if w.shape != (2,):
         raise ValueError(f"w must hold two numbers (slope, intercept), got shape {tuple(w.shape)}")
     batch_size = as_count(batch_size, "batch_size", minimum=1)
@@ -127,6 +147,7 @@ def sharp_flat(x):
     """A 1-D loss with a sharp, deep minimum at x ≈ −1 (curvature 200, loss −0.19) and a flat,
     shallower one at x ≈ 1.8 (curvature 0.3, loss 0.07), in a gentle bowl that keeps runs from
     wandering off."""
+    _coordinates(x=x)
     return 1 + 0.03 * (x - 1) ** 2 - torch.exp(-100 * (x + 1) ** 2) - 0.95 * torch.exp(-((x - 2) ** 2) / 8)
 
 

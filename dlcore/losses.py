@@ -73,8 +73,9 @@ def _pair(input, target, input_name: str = "input", target_name: str = "target")
 
 
 def _in_unit_interval(value: torch.Tensor, name: str) -> None:
-    if ((value < 0) | (value > 1)).any():
-        bad = value[(value < 0) | (value > 1)].flatten()[0].item()
+    outside = ~((value >= 0) & (value <= 1))  # NaN is outside too
+    if outside.any():
+        bad = value[outside].flatten()[0].item()
         raise ValueError(f"{name} must lie in [0, 1], got {bad!r}")
 
 
@@ -439,8 +440,9 @@ def multi_class_hinge(input: torch.Tensor, target: torch.Tensor, margin: float =
         raise ValueError(f"target must hold class indices in [0, {input.shape[1] - 1}]")
     true_score = input.gather(1, target[:, None])
     violations = activations.relu(margin - true_score + input)
-    others = torch.ones_like(input).scatter(1, target[:, None], 0.0)  # j != y
-    return _reduce((violations * others).sum(dim=1) / input.shape[1], reduction)
+    others = torch.ones_like(input, dtype=torch.bool).scatter(1, target[:, None], False)  # j != y
+    # where(), not a product with 0/1: the true class's own term must not count even when it is NaN or inf
+    return _reduce(torch.where(others, violations, 0.0).sum(dim=1) / input.shape[1], reduction)
 
 
 def cosine_similarity(a: torch.Tensor, b: torch.Tensor, dim: int = -1, eps: float = 1e-8) -> torch.Tensor:

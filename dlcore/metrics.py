@@ -21,7 +21,8 @@ import numpy as np
 import torch
 
 from ._validation import (
-    as_choice, as_count, as_float_array, as_labels, as_nonnegative, as_probabilities, as_sample_weight, same_length,
+    as_choice, as_count, as_float_array, as_labels, as_nonnegative, as_probabilities, as_sample_weight, refuse_meta,
+    same_length,
 )
 
 __all__ = [
@@ -446,6 +447,7 @@ def roc_auc_ranks(y_true: torch.Tensor, y_score: torch.Tensor) -> float:
     doubled so that average ranks stay integers and the sum is exact in int64 even
     for 10^8 scores.
     """
+    refuse_meta(y_true, "y_true"), refuse_meta(y_score, "y_score")
     y_true = torch.as_tensor(y_true)
     # Python lists and NumPy arrays keep float64, as in scikit-learn: torch.as_tensor would
     # make a list float32, where 1.0 and 1.0 + 1e-9 tie.

@@ -264,6 +264,15 @@ def _count(value, name: str) -> int:
     return int(value)
 
 
+def _channels_built_for(x: torch.Tensor, channels: int, layer: str, argument: str) -> torch.Tensor:
+    """A layer's input with the channel count it was built for (said before a parameter's shape does, less clearly)."""
+    x = _channel_input(x)
+    if x.shape[1] != channels:
+        raise ValueError(f"input has {x.shape[1]} channels (dimension 1 of shape {tuple(x.shape)}), "
+                         f"but this {layer} was built for {argument}={channels}")
+    return x
+
+
 class BatchNorm(nn.Module):
     """BatchNorm over (N, C, \\*) inputs — ``torch.nn.BatchNorm1d/2d/3d`` in one class.
 
@@ -289,10 +298,7 @@ class BatchNorm(nn.Module):
             self.running_mean = self.running_var = self.num_batches_tracked = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = _channel_input(x)
-        if x.shape[1] != self.num_features:  # say so before a buffer's shape does, less clearly
-            raise ValueError(f"input has {x.shape[1]} channels (dimension 1 of shape {tuple(x.shape)}), "
-                             f"but this BatchNorm was built for num_features={self.num_features}")
+        x = _channels_built_for(x, self.num_features, "BatchNorm", "num_features")
         momentum = self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
@@ -347,6 +353,7 @@ class GroupNorm(nn.Module):
         self.bias = nn.Parameter(torch.zeros(num_channels)) if affine else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _channels_built_for(x, self.num_channels, "GroupNorm", "num_channels")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
 

@@ -115,7 +115,7 @@ def rmsprop_step(param: torch.Tensor, grad: torch.Tensor, square_avg: torch.Tens
     """One RMSprop step, Eq. (eq-rmsprop); ``grad_avg`` (centred RMSprop) and ``momentum_buffer`` are
     updated in place when given."""
     _like_param(param, grad=grad, square_avg=square_avg, momentum_buffer=momentum_buffer, grad_avg=grad_avg)
-    lr, alpha, eps = as_nonnegative(lr, "lr"), as_nonnegative(alpha, "alpha"), as_nonnegative(eps, "eps")
+    lr, alpha, eps = as_nonnegative(lr, "lr"), _as_alpha(alpha), as_nonnegative(eps, "eps")
     weight_decay, momentum = as_nonnegative(weight_decay, "weight_decay"), as_nonnegative(momentum, "momentum")
     if momentum > 0 and momentum_buffer is None:
         raise ValueError("momentum > 0 needs a momentum_buffer")
@@ -174,6 +174,14 @@ def _as_beta(value, name: str) -> float:
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{name} must be in [0, 1), got {value}")
     return value
+
+
+def _as_alpha(alpha) -> float:
+    """RMSprop's smoothing constant: above 1 the running mean square turns negative (NaN steps)."""
+    alpha = as_nonnegative(alpha, "alpha")
+    if alpha > 1:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+    return alpha
 
 
 def _as_betas(betas) -> tuple[float, float]:
@@ -311,7 +319,7 @@ class RMSprop(_Optimizer):
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0,
                  momentum: float = 0.0, centered: bool = False, *, maximize: bool = False):
         super().__init__(params, dict(
-            lr=as_nonnegative(lr, "lr"), alpha=as_nonnegative(alpha, "alpha"), eps=as_nonnegative(eps, "eps"),
+            lr=as_nonnegative(lr, "lr"), alpha=_as_alpha(alpha), eps=as_nonnegative(eps, "eps"),
             weight_decay=as_nonnegative(weight_decay, "weight_decay"), momentum=as_nonnegative(momentum, "momentum"),
             centered=_as_flag(centered, "centered"), maximize=_as_flag(maximize, "maximize")))
 
@@ -461,6 +469,9 @@ def trajectory(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], start, 
     ``schedule(step)``, when given, sets the learning rate before each step. The run stops
     early, with ``diverged=True``, once the loss is no longer finite or a coordinate passes 1e6.
     """
+    if isinstance(start, torch.Tensor):  # any device, requiring grad or not: two numbers are read from it
+        refuse_meta(start, "start")
+        start = start.detach().cpu()
     try:
         start = np.asarray(start, dtype=np.float64)
     except (TypeError, ValueError):

@@ -21,7 +21,7 @@ from typing import Iterable
 
 import torch
 
-from ._validation import as_choice, as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar
+from ._validation import as_choice, as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = ["l2_penalty", "l1_penalty", "soft_threshold", "penalized_least_squares", "dropout", "Dropout",
            "EarlyStopping", "smooth_labels", "clip_grad_norm_", "augment_images"]
@@ -65,7 +65,7 @@ def penalized_least_squares(X: torch.Tensor, y: torch.Tensor, l1: float = 0.0, l
     This is scikit-learn's ``ElasticNet(alpha=l1 + l2, l1_ratio=l1 / (l1 + l2), fit_intercept=False)``
     objective; ``l2`` alone is ``Ridge(alpha=n · l2)``. Exact zeros come from :func:`soft_threshold`.
     """
-    X, y = as_float_tensor(X, "X"), as_float_tensor(y, "y")
+    X, y = as_float_tensor(X, "X").double(), as_float_tensor(y, "y").double()  # one dtype, and one that has matrix norms
     if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[0] == 0:
         raise ValueError(f"X must be (n, d) and y (n,) with n > 0, got {tuple(X.shape)} and {tuple(y.shape)}")
     if not (torch.isfinite(X).all() and torch.isfinite(y).all()):
@@ -182,6 +182,7 @@ def smooth_labels(targets: torch.Tensor, num_classes: int, smoothing: float = 0.
     """
     if not isinstance(targets, torch.Tensor) or targets.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
         raise TypeError(f"targets must be an integer tensor of class indices, got {getattr(targets, 'dtype', type(targets).__name__)}")
+    refuse_meta(targets, "targets")
     num_classes = as_count(num_classes, "num_classes", minimum=1)
     if targets.numel() and (targets.min() < 0 or targets.max() >= num_classes):
         raise ValueError(f"targets must lie in [0, {num_classes - 1}], got {int(targets.min())}..{int(targets.max())}")
@@ -212,7 +213,8 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
         total = torch.stack([(g.detach().double().abs() ** norm_type).sum() for g in grads]).sum() ** (1.0 / norm_type)
         total = total.to(grads[0].dtype)
     if error_if_nonfinite and not torch.isfinite(total):
-        raise ValueError(f"the total norm of the gradients is {total.item()}: a NaN or infinite gradient reached clipping")
+        raise ValueError(f"the total norm (norm_type={norm_type}) of the gradients is {total.item()}: a NaN or "
+                         "infinite gradient reached clipping, or the gradients overflow this norm_type")
     scale = torch.clamp(max_norm / (total + 1e-6), max=1.0)
     for g in grads:
         g.detach().mul_(scale.to(g.dtype))

@@ -14,7 +14,7 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
-from ._validation import as_count, as_float_tensor, as_nonnegative, as_positive
+from ._validation import as_count, as_model_input, as_nonnegative, as_positive, refuse_meta
 
 __all__ = ["fit", "accuracy"]
 
@@ -22,26 +22,15 @@ __all__ = ["fit", "accuracy"]
 def _check_labels(y, n: int, name: str) -> None:
     """Class labels are one integer per row: a (n, 1) column would broadcast against the
     (n,) predictions into an (n, n) comparison and give a wrong number, not an error."""
+    refuse_meta(y, name)
     if not isinstance(y, torch.Tensor) or y.ndim != 1 or y.shape[0] != n:
         shape = tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__
         raise ValueError(f"{name} must be a 1-D tensor with one class label per row ({n}), got {shape}")
 
 
-def _check_inputs(model: torch.nn.Module, X, name: str) -> None:
-    """Rows of inputs in the model's dtype and on its device: torch's own message ("mat1 and
-    mat2 must have the same dtype") names neither the argument nor the fix."""
-    X = as_float_tensor(X, name)
-    if X.ndim == 0:
-        raise ValueError(f"{name} must hold one row per sample, got a 0-d tensor")
-    parameter = next(model.parameters(), None)
-    if parameter is not None and (X.dtype, X.device) != (parameter.dtype, parameter.device):
-        raise TypeError(f"{name} must have the model's dtype {parameter.dtype} and device {parameter.device}, "
-                        f"got {X.dtype} on {X.device}")
-
-
 def accuracy(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """Share of rows of ``X`` whose largest output is the label in ``y`` (evaluation mode, no gradients)."""
-    _check_inputs(model, X, "X")
+    as_model_input(model, X, "X")
     _check_labels(y, len(X), "y")
     was_training = model.training
     model.eval()
@@ -64,7 +53,7 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
     best weights seen.
     """
     epochs, batch_size, seed = as_count(epochs, "epochs", minimum=1), as_count(batch_size, "batch_size", minimum=1), as_count(seed, "seed")
-    _check_inputs(model, X, "X")
+    as_model_input(model, X, "X")
     targets = targets if isinstance(targets, tuple) else (targets,)
     if not all(isinstance(t, torch.Tensor) and t.ndim > 0 for t in targets):
         raise TypeError(f"targets must be a tensor (or a tuple of tensors) with one row per row of X, got {targets!r:.80}")

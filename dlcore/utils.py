@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import inspect
 import math
+import numbers
 import os
 import random
 import warnings
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+from ._validation import as_nonnegative
 
 __all__ = ["device", "seed_everything", "show", "Source", "glue", "glued", "below", "check_book_version", "BookVersionWarning"]
 
@@ -149,9 +152,9 @@ def below(value, bound: float, what: str = "difference") -> str:
     """
     if isinstance(value, torch.Tensor):
         value = value.item()
-    bound = float(bound)
-    if not bound >= 0:
-        raise ValueError(f"bound must be >= 0, got {bound}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    bound = as_nonnegative(bound, "bound")
     if not abs(float(value)) <= bound:  # also refuses NaN
         raise AssertionError(f"{what} {float(value):.3g} is over the bound {bound:g} that the book states")
     return "exactly 0" if bound == 0 else f"below {bound:.0e}".replace("e-0", "e-").replace("e+0", "e")

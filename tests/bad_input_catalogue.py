@@ -128,7 +128,7 @@ def _params():
 def _early_stopping(value, **kwargs):
     """Feed the values in ``value`` to one EarlyStopping, one per epoch."""
     stopper = regularization.EarlyStopping(**kwargs)
-    return [stopper.step(v) for v in value]
+    return [stopper.step(v) for v in (value.reshape(-1) if isinstance(value, torch.Tensor) else value)]
 
 
 def _dataclass_case(**kwargs):
@@ -151,7 +151,7 @@ CALLS: dict[str, Call] = {
     "activations.elu": Call(activations.elu, lambda: dict(x=tensor(6), alpha=1.0), lambda x, alpha: F.elu(x, alpha)),
     "activations.gelu": Call(activations.gelu, lambda: dict(x=tensor(6), approximate="tanh"),
                              lambda x, approximate: F.gelu(x, approximate=approximate)),
-    "activations.silu": Call(activations.silu, lambda: dict(x=tensor(6)), F.silu),
+    "activations.silu": Call(activations.silu, lambda: dict(x=tensor(6)), lambda x: F.silu(x)),
     "activations.swish": Call(activations.swish, lambda: dict(x=tensor(6), beta=1.5), lambda x, beta: x * torch.sigmoid(beta * x)),
     "activations.softmax": Call(activations.softmax, lambda: dict(x=tensor(2, 4), dim=1), lambda x, dim: torch.softmax(x, dim)),
     "activations.log_softmax": Call(activations.log_softmax, lambda: dict(x=tensor(2, 4), dim=1),

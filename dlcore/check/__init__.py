@@ -25,6 +25,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import torch
 
+from .._validation import as_count, as_nonnegative, refuse_meta
+
 __all__ = ["Case", "check", "mismatch"]
 
 
@@ -46,8 +48,11 @@ class Case:
 
 
 def _short_repr(value: Any, limit: int = 160) -> str:
+    if isinstance(value, torch.Tensor) and value.device.type == "meta":
+        return f"tensor(..., device='meta', shape={tuple(value.shape)})"
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu()
+        value = value.float() if value.dtype == torch.bfloat16 else value  # NumPy has no bfloat16
         value = (value.to_dense() if value.layout != torch.strided else value).resolve_conj().numpy()
     if isinstance(value, np.generic):
         value = value.item()  # 1.0, not NumPy 2's np.float64(1.0)
@@ -58,10 +63,18 @@ def _short_repr(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def random_cases(seed, n_random) -> tuple[int, int]:
+    """The seed and the number of random cases of a ``*_cases`` generator, validated."""
+    seed, n_random = as_count(seed, "seed"), as_count(n_random, "n_random")
+    if seed >= 2**63:  # torch's generators take a signed 64-bit seed
+        raise ValueError(f"seed must be below 2**63, got {seed}")
+    return seed, n_random
+
+
 def _as_numeric_array(value: Any) -> np.ndarray | None:
     if isinstance(value, torch.Tensor):
-        if value.layout != torch.strided:
-            return None  # sparse and other layouts: not the dense result the exercise asks for
+        if value.layout != torch.strided or value.device.type == "meta":
+            return None  # sparse, other layouts, no values: not the dense result the exercise asks for
         value = value.detach().cpu().resolve_conj()
         return value.numpy() if value.is_complex() else value.double().numpy()
     if isinstance(value, (numbers.Number, np.ndarray, np.generic)) and not isinstance(value, bool):
@@ -76,6 +89,8 @@ def mismatch(expected: Any, got: Any, *, rtol: float = 1e-7, atol: float = 1e-10
     Numbers, NumPy arrays and tensors compare with tolerance (NaN equals NaN);
     tuples, lists and dicts compare element by element; anything else with ``==``.
     """
+    rtol, atol = as_nonnegative(rtol, "rtol"), as_nonnegative(atol, "atol")
+    refuse_meta(expected, "expected")  # the reference's answer must hold values; a reader's may not
     expected_array = _as_numeric_array(expected)
     if expected_array is not None:
         got_array = _as_numeric_array(got) if not isinstance(got, (list, tuple)) else _list_to_array(got)

@@ -7,13 +7,14 @@ from typing import Callable
 import torch
 
 from .. import activations
-from . import Case, check
+from . import Case, check, random_cases
 
 __all__ = ["softmax_cases", "check_softmax"]
 
 
 def softmax_cases(seed: int = 0, n_random: int = 30) -> list[Case]:
     """Logits: small and huge (where e^x overflows), ties, masks, and both axes of a batch."""
+    seed, n_random = random_cases(seed, n_random)
     generator = torch.Generator().manual_seed(seed)
     d = torch.float64
     cases = [

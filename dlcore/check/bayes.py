@@ -7,13 +7,14 @@ from typing import Callable
 import numpy as np
 
 from .. import bayes
-from . import Case, check
+from . import Case, check, random_cases
 
 __all__ = ["partition_cases", "check_posterior", "check_total_probability"]
 
 
 def partition_cases(seed: int = 0, n_random: int = 40) -> list[Case]:
     """Likelihoods and priors over partitions: the seeds' example, edges, random ones."""
+    seed, n_random = random_cases(seed, n_random)
     cases = [
         Case(([0.99, 0.01], [0.01, 0.99]), label="the rare-disease test"),
         Case(([0.7], [1.0]), label="one hypothesis"),

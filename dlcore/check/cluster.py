@@ -13,6 +13,8 @@ from typing import Callable
 import numpy as np
 import torch
 
+from .. import cluster
+
 __all__ = ["d2_pair_probabilities", "check_kmeans_plus_plus"]
 
 #: Four points on a line: D² sampling and uniform sampling give very different second centres.
@@ -21,7 +23,10 @@ LINE = torch.tensor([[0.0], [1.0], [2.0], [6.0]], dtype=torch.float64)
 
 def d2_pair_probabilities(X: torch.Tensor) -> torch.Tensor:
     """P(first centre = i, second = j) under k-means++: 1/n times D(x_j)² / Σ D²."""
+    X = cluster.as_points(X).double()  # cdist has no half-precision kernel
     d2 = torch.cdist(X, X) ** 2
+    if not d2.any():
+        raise ValueError("X must hold at least two distinct points: D² sampling needs a positive distance")
     return d2 / d2.sum(dim=1, keepdim=True) / X.shape[0]
 
 

@@ -7,13 +7,14 @@ from typing import Callable
 import torch
 
 from .. import distill
-from . import Case, check
+from . import Case, check, random_cases
 
 __all__ = ["kd_cases", "check_kd_loss"]
 
 
 def kd_cases(seed: int = 0, n_random: int = 20) -> list[Case]:
     """Student and teacher logits, labels, T and α: T = 1 and large T, α at both ends, confident teachers."""
+    seed, n_random = random_cases(seed, n_random)
     generator = torch.Generator().manual_seed(seed)
     d = torch.float64
 

@@ -7,13 +7,14 @@ from typing import Callable
 import torch
 
 from .. import losses
-from . import Case, check
+from . import Case, check, random_cases
 
 __all__ = ["cross_entropy_cases", "check_cross_entropy"]
 
 
 def cross_entropy_cases(seed: int = 0, n_random: int = 30) -> list[Case]:
     """(N, C) logits and class indices: the seeds' example, ties, one sample, huge logits, random batches."""
+    seed, n_random = random_cases(seed, n_random)
     generator = torch.Generator().manual_seed(seed)
     d = torch.float64
     seeds_logits = torch.tensor([[2.0, 1.0, 0.1, 0.5, 0.3], [1.0, 3.0, 0.2, 0.4, 0.5], [0.5, 0.2, 2.0, 1.0, 0.3]], dtype=d)

@@ -7,13 +7,14 @@ from typing import Callable
 import numpy as np
 
 from .. import metrics
-from . import Case, check
+from . import Case, check, random_cases
 
 __all__ = ["auc_cases", "check_roc_auc"]
 
 
 def auc_cases(seed: int = 0, n_random: int = 40) -> list[Case]:
     """Labels and scores: the classic example, ties, edges, and random ones (half with ties)."""
+    seed, n_random = random_cases(seed, n_random)
     cases = [
         Case(([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), label="four samples"),
         Case(([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9]), label="a positive tied with a negative"),

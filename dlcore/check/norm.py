@@ -7,13 +7,14 @@ from typing import Callable
 import torch
 
 from .. import norm
-from . import Case, check
+from . import Case, check, random_cases
 
 __all__ = ["layer_norm_cases", "check_layer_norm"]
 
 
 def layer_norm_cases(seed: int = 0, n_random: int = 24) -> list[Case]:
     """Inputs and the trailing size they normalise over (``eps`` by keyword): batches, sequences, constant rows."""
+    seed, n_random = random_cases(seed, n_random)
     generator = torch.Generator().manual_seed(seed)
     d = torch.float64
     cases = [

@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from .. import optim
-from . import Case, check
+from . import Case, check, random_cases
 
 __all__ = ["adamw_step", "adamw_cases", "check_adamw_step"]
 
@@ -17,6 +17,9 @@ def adamw_step(param: torch.Tensor, grad: torch.Tensor, m: torch.Tensor, v: torc
                weight_decay: float = 1e-2) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """One AdamW step that returns new ``(param, m, v)`` and leaves its inputs alone: the reference
     for the exercise, :func:`dlcore.optim.adam_step` with decoupled weight decay on copies."""
+    for name, tensor in (("param", param), ("m", m), ("v", v)):
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
     param, m, v = param.clone(), m.clone(), v.clone()
     optim.adam_step(param, grad, m, v, step, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                     decoupled_weight_decay=True)
@@ -26,6 +29,7 @@ def adamw_step(param: torch.Tensor, grad: torch.Tensor, m: torch.Tensor, v: torc
 def adamw_cases(seed: int = 0, n_random: int = 20) -> list[Case]:
     """Steps from a cold start (m = v = 0 at step 1) and later ones, with and without weight decay,
     tiny and huge gradients, and a zero gradient."""
+    seed, n_random = random_cases(seed, n_random)
     generator = torch.Generator().manual_seed(seed)
     d = torch.float64
 

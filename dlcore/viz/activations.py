@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import activations, gradflow
 from ..approximation import fit_hidden_units
+from .._validation import as_choice, as_float_tensor, as_scalar
 from . import PALETTE, Explorer, slider
 
 __all__ = [
@@ -39,6 +40,8 @@ CURVES = {
 
 def activation_and_slope(name: str, parameter: float, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """f(x) and f'(x) for one of :data:`CURVES`; the slope comes from autograd."""
+    name, parameter = as_choice(name, "name", tuple(CURVES)), as_scalar(parameter, "parameter")
+    x = as_float_tensor(x, "x")
     x = x.detach().double().requires_grad_(True)
     y = CURVES[name][0](x, parameter)
     (slope,) = torch.autograd.grad(y.sum(), x)

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from .. import losses
 from ..robust import fit_line
+from .._validation import as_count, as_positive, as_scalar
 from . import PALETTE, Explorer, slider
 
 __all__ = [
@@ -124,6 +125,7 @@ def focal_explorer(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2
 
 def binned_normal(mean: float, std: float, bins: int = 12) -> torch.Tensor:
     """A normal distribution's mass over ``bins`` unit-wide bins centred on 0 … bins − 1, renormalised."""
+    mean, std, bins = as_scalar(mean, "mean"), as_positive(std, "std"), as_count(bins, "bins", minimum=1)
     edges = torch.arange(bins + 1, dtype=torch.float64) - 0.5
     cdf = 0.5 * torch.erfc(-(edges - mean) / (std * math.sqrt(2)))
     mass = (cdf[1:] - cdf[:-1]).clamp(min=1e-300)
@@ -137,8 +139,14 @@ def information(p: torch.Tensor, q: torch.Tensor) -> dict[str, float]:
     return {"H(P)": h_p, "H(P, Q)": h_p + kl_pq, "KL(P‖Q)": kl_pq, "KL(Q‖P)": losses.kl_divergence(q, p).item()}
 
 
+def _two_normals(mean_p, std_p, mean_q, std_q) -> tuple[float, float, float, float]:
+    return (as_scalar(mean_p, "mean_p"), as_positive(std_p, "std_p"), as_scalar(mean_q, "mean_q"),
+            as_positive(std_q, "std_q"))
+
+
 def draw_information(figure: Figure, mean_p: float, std_p: float, mean_q: float, std_q: float) -> str:
     """The two distributions (left) and their entropy, cross-entropy and KL divergences (right)."""
+    mean_p, std_p, mean_q, std_q = _two_normals(mean_p, std_p, mean_q, std_q)
     p, q = binned_normal(mean_p, std_p), binned_normal(mean_q, std_q)
     dist_ax, bar_ax = figure.subplots(1, 2, width_ratios=[1.4, 1])
     bins = np.arange(len(p))
@@ -157,6 +165,7 @@ def draw_information(figure: Figure, mean_p: float, std_p: float, mean_q: float,
 
 def information_explorer(mean_p: float = 4.0, std_p: float = 1.0, mean_q: float = 6.0, std_q: float = 2.0) -> Explorer:
     """Sliders for two binned normals P and Q → entropy, cross-entropy and KL both ways."""
+    mean_p, std_p, mean_q, std_q = _two_normals(mean_p, std_p, mean_q, std_q)
     controls = {
         "mean_p": slider("mean of P", mean_p, 0.0, 11.0, 0.1, readout_format=".1f"),
         "std_p": slider("std of P", std_p, 0.3, 4.0, 0.1, readout_format=".1f"),

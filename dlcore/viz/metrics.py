@@ -7,6 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import metrics
+from .._validation import as_float_array, as_labels, as_probabilities, as_scalar, same_length
 from . import PALETTE, Explorer, slider
 
 __all__ = ["operating_point", "plot_confusion", "draw_threshold", "draw_prevalence", "threshold_explorer", "prevalence_explorer"]
@@ -19,6 +20,10 @@ def operating_point(y_true, y_score, threshold: float, prevalence: float | None 
     computed from the rates at ``prevalence`` (default: the data's own), as in
     Eq. (eq-precision-prevalence).
     """
+    y_true, y_score = as_labels(y_true, "y_true"), as_float_array(y_score, "y_score", ndim=1)
+    same_length(y_true=y_true, y_score=y_score)
+    threshold = as_scalar(threshold, "threshold")
+    prevalence = None if prevalence is None else float(as_probabilities(prevalence, "prevalence"))
     positive = np.asarray(y_true) == 1
     called = np.asarray(y_score) >= threshold
     counts = {

@@ -8,6 +8,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import norm
+from .._validation import as_count, as_float_tensor, as_positive
 from . import PALETTE, Explorer, slider
 
 __all__ = ["NORMS", "shared_statistics", "normalize", "draw_axes", "axes_explorer", "batch_statistics",
@@ -93,6 +94,8 @@ def axes_explorer(kind: str = "BatchNorm") -> Explorer:
 def batch_statistics(batch_size: int, batches: int = 400, channels: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Channel 0 of one fixed example, normalised inside ``batches`` random batches of ``batch_size``:
     by BatchNorm (its value depends on the batch mates) and by GroupNorm (it does not)."""
+    batch_size, batches = as_count(batch_size, "batch_size", minimum=2), as_count(batches, "batches", minimum=1)
+    channels, seed = as_count(channels, "channels", minimum=1), as_count(seed, "seed")
     generator = torch.Generator().manual_seed(seed)
     example = torch.randn(1, channels, generator=generator, dtype=torch.float64) * 2 + 3
     population = lambda k: torch.randn(k, channels, generator=generator, dtype=torch.float64) * 2 + 3  # noqa: E731
@@ -133,6 +136,7 @@ def batch_size_explorer(batch_size: int = 8) -> Explorer:
 
 def scaled_regression(scale: float, n: int = 200, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Two centred features, the second in units ``scale`` times larger, and a linear target of both."""
+    scale, n, seed = as_positive(scale, "scale"), as_count(n, "n", minimum=2), as_count(seed, "seed")
     generator = torch.Generator().manual_seed(seed)
     X = torch.randn(n, 2, generator=generator, dtype=torch.float64) * torch.tensor([1.0, scale], dtype=torch.float64)
     y = X @ torch.tensor([1.5, -2.0 / scale], dtype=torch.float64) + 0.1 * torch.randn(n, generator=generator, dtype=torch.float64)
@@ -142,6 +146,9 @@ def scaled_regression(scale: float, n: int = 200, seed: int = 0) -> tuple[torch.
 def gradient_descent_path(X: torch.Tensor, y: torch.Tensor, steps: int = 50) -> tuple[torch.Tensor, float]:
     """Gradient descent on the mean squared error from w = 0, with the step 1/L (L the largest
     curvature, the safe maximum); returns the path and the condition number of the bowl."""
+    X, y, steps = as_float_tensor(X, "X"), as_float_tensor(y, "y"), as_count(steps, "steps", minimum=1)
+    if X.ndim != 2 or y.shape != X.shape[:1] or X.shape[0] == 0:
+        raise ValueError(f"X must be (n, d) and y (n,), got shapes {tuple(X.shape)} and {tuple(y.shape)}")
     hessian = 2 * X.T @ X / len(X)
     eigenvalues = torch.linalg.eigvalsh(hessian)
     lr = 1.0 / eigenvalues[-1].item()

@@ -9,6 +9,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import landscape, optim
+from .._validation import as_choice, as_count, as_nonnegative, as_positive, as_probabilities, as_xy
 from . import PALETTE, Explorer, slider
 
 __all__ = ["RACERS", "race", "draw_race", "race_explorer", "sgd_on_regression", "draw_batch_cloud",
@@ -43,6 +44,11 @@ def race(surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float
     SGD, momentum and Nesterov take ``lr_sgd``; Adagrad, RMSprop and Adam, whose steps do
     not scale with the gradient, take ``lr_adaptive``. ``momentum`` is also Adam's β₁.
     """
+    surface = as_choice(surface, "surface", tuple(landscape.SURFACES))
+    lr_sgd, lr_adaptive = as_positive(lr_sgd, "lr_sgd"), as_positive(lr_adaptive, "lr_adaptive")
+    momentum, steps = as_nonnegative(momentum, "momentum"), as_count(steps, "steps", minimum=1)
+    if momentum >= 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
     s = landscape.SURFACES[surface]
     return {name: optim.trajectory(s.fn, s.start, RACERS[name][0], steps, **_hyperparameters(name, lr_sgd, lr_adaptive, momentum))
             for name in names}
@@ -101,6 +107,9 @@ def sgd_on_regression(x: torch.Tensor, y: torch.Tensor, batch_size: int, lr: flo
 
     Returns the epochs elapsed and the full-data loss after each update.
     """
+    x, y = as_xy(x, y)
+    batch_size, lr = as_count(batch_size, "batch_size", minimum=1), as_positive(lr, "lr")
+    epochs, seed = as_count(epochs, "epochs", minimum=1), as_count(seed, "seed")
     generator = torch.Generator().manual_seed(seed)
     w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
     opt = optim.SGD([w], lr=lr)
@@ -168,6 +177,8 @@ _FRACTION_MEANING = {
 
 def schedule_curve(name: str, lr: float, total: int, fraction: float) -> np.ndarray:
     """The learning rate at every step 0 … total − 1 of one of :data:`SCHEDULES`."""
+    name, lr = as_choice(name, "name", tuple(SCHEDULES)), as_positive(lr, "lr")
+    total, fraction = as_count(total, "total", minimum=2), float(as_probabilities(fraction, "fraction"))
     if name not in SCHEDULES:
         raise ValueError(f"name must be one of {', '.join(map(repr, SCHEDULES))}; got {name!r}")
     return np.array([SCHEDULES[name](t, lr, total, fraction) for t in range(total)])

@@ -8,6 +8,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import data, losses, regularization, train
+from .._validation import as_count, as_float_tensor, as_nonnegative, as_xy
 from . import PALETTE, Explorer
 
 __all__ = ["polynomial_data", "legendre_features", "fit_polynomial", "polynomial_errors", "draw_polynomial",
@@ -19,6 +20,8 @@ D = torch.float64
 
 def polynomial_data(n_train: int = 20, n_val: int = 200, noise: float = 0.25, seed: int = 0):
     """``y = sin(πx) + noise`` on x ∈ [−1, 1]: a small training set and a large validation set."""
+    n_train, n_val = as_count(n_train, "n_train", minimum=1), as_count(n_val, "n_val", minimum=1)
+    noise, seed = as_nonnegative(noise, "noise"), as_count(seed, "seed")
     generator = torch.Generator().manual_seed(seed)
 
     def sample(n):
@@ -30,6 +33,7 @@ def polynomial_data(n_train: int = 20, n_val: int = 200, noise: float = 0.25, se
 
 def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     """Legendre polynomials P₀ … P_degree of x ∈ [−1, 1] (well conditioned, unlike raw powers)."""
+    x, degree = as_float_tensor(x, "x"), as_count(degree, "degree")
     columns = [torch.ones_like(x), x]
     for k in range(1, degree):
         columns.append(((2 * k + 1) * x * columns[k] - k * columns[k - 1]) / (k + 1))
@@ -42,6 +46,8 @@ def fit_polynomial(x: torch.Tensor, y: torch.Tensor, degree: int, lam: float) ->
     Solved as one least-squares problem on the features stacked over √(n·lam)·I (not through
     the normal equations, whose condition number is the square of this one's).
     """
+    x, y = as_xy(x, y)
+    degree, lam = as_count(degree, "degree"), as_nonnegative(lam, "lam")
     F = legendre_features(x, degree)
     root = torch.full((degree + 1,), (len(x) * lam) ** 0.5, dtype=D)
     root[0] = 0.0
@@ -52,6 +58,7 @@ def fit_polynomial(x: torch.Tensor, y: torch.Tensor, degree: int, lam: float) ->
 
 def polynomial_errors(degrees, lam: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Training and validation RMSE for each degree at penalty ``lam``."""
+    lam, seed = as_nonnegative(lam, "lam"), as_count(seed, "seed")
     (x, y), (xv, yv) = polynomial_data(seed=seed)
     rmse = lambda X, t, w: ((X @ w - t) ** 2).mean().sqrt().item()  # noqa: E731
     train_err, val_err = [], []
@@ -103,6 +110,7 @@ def polynomial_explorer(degree: int = 9, log_lambda: float = -9.0) -> Explorer:
 
 def sparse_regression(n: int = 60, d: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Standardised features of which only the first 3 matter: X, y and the true coefficients."""
+    n, d, seed = as_count(n, "n", minimum=2), as_count(d, "d", minimum=1), as_count(seed, "seed")
     generator = torch.Generator().manual_seed(seed)
     X = torch.randn(n, d, generator=generator, dtype=D)
     true = torch.zeros(d, dtype=D)
@@ -150,6 +158,8 @@ def path_explorer(paths: dict[str, np.ndarray], lambdas, index: int = 20) -> Exp
 def dropout_curves(rates, n_train: int = 200, width: int = 512, epochs: int = 60, seed: int = 0) -> dict[float, dict]:
     """Train an over-parameterised MLP (64 → width → width → 10) on ``n_train`` digits once per dropout
     rate; the training loss and validation accuracy per epoch (the validation set is the test split)."""
+    n_train, width = as_count(n_train, "n_train", minimum=1), as_count(width, "width", minimum=1)
+    epochs, seed = as_count(epochs, "epochs", minimum=1), as_count(seed, "seed")
     digits = data.digits()
     X, y = digits.X_train[:n_train], digits.y_train[:n_train]
     curves = {}

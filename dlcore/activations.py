@@ -226,7 +226,10 @@ class PReLU(nn.Module):
         super().__init__()
         if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters < 1:
             raise ValueError(f"num_parameters must be a positive integer, got {num_parameters!r}")
-        self.weight = nn.Parameter(torch.full((num_parameters,), as_scalar(init, "init")))
+        init = as_scalar(init, "init")
+        if abs(init) > torch.finfo(torch.get_default_dtype()).max:
+            raise ValueError(f"init must fit in {torch.get_default_dtype()}, got {init}")
+        self.weight = nn.Parameter(torch.full((num_parameters,), init))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return prelu(x, self.weight)

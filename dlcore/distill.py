@@ -29,7 +29,7 @@ def soft_targets(logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
     return activations.softmax((logits - logits.amax(dim=-1, keepdim=True)) / T, dim=-1)
 
 
-def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, targets: torch.Tensor, T: float = 4.0,
+def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, target: torch.Tensor, T: float = 4.0,
             alpha: float = 0.9) -> torch.Tensor:
     r"""Hinton et al.'s distillation loss, Eq. (eq-kd-loss):
 
@@ -51,7 +51,7 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, targets:
     p_teacher = soft_targets(teacher.detach(), T)
     log_q_student = activations.log_softmax(student / T, dim=-1)
     soft = (torch.xlogy(p_teacher, p_teacher) - p_teacher * log_q_student).sum(dim=-1).mean()
-    return alpha * T**2 * soft + (1 - alpha) * losses.cross_entropy(student, targets)
+    return alpha * T**2 * soft + (1 - alpha) * losses.cross_entropy(student, target)
 
 
 class Quantized(NamedTuple):

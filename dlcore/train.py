@@ -28,6 +28,18 @@ def _check_labels(y, n: int, name: str) -> None:
         raise ValueError(f"{name} must be a 1-D tensor with one class label per row ({n}), got {shape}")
 
 
+def _loss(loss_fn: Callable, output: torch.Tensor, targets: list[torch.Tensor]) -> torch.Tensor:
+    """``loss_fn(output, *targets)``; torch's own complaint about the targets ("expected target
+    dtype to be Long", "Target 7 is out of bounds") is passed on naming ``targets``."""
+    try:
+        return loss_fn(output, *targets)
+    except torch.OutOfMemoryError:
+        raise
+    except (RuntimeError, IndexError) as error:
+        raise ValueError(f"loss_fn refused the model's output and the targets: {error} "
+                         "(do targets have the dtype and range loss_fn expects?)") from error
+
+
 def accuracy(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """Share of rows of ``X`` whose largest output is the label in ``y`` (evaluation mode, no gradients)."""
     as_model_input(model, X, "X")
@@ -57,6 +69,8 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
     targets = targets if isinstance(targets, tuple) else (targets,)
     if not all(isinstance(t, torch.Tensor) and t.ndim > 0 for t in targets):
         raise TypeError(f"targets must be a tensor (or a tuple of tensors) with one row per row of X, got {targets!r:.80}")
+    for t in targets:
+        refuse_meta(t, "targets")
     if any(len(t) != len(X) for t in targets):
         raise ValueError(f"targets must have one row per row of X ({len(X)}), got {[len(t) for t in targets]}")
     if (X_val is None) != (y_val is None):
@@ -79,7 +93,7 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
         total, start = 0.0, time.perf_counter()
         for batch in torch.randperm(len(X), generator=order).to(X.device).split(batch_size):
             optimizer.zero_grad()
-            loss = loss_fn(model(X[batch]), *(t[batch] for t in targets))
+            loss = _loss(loss_fn, model(X[batch]), [t[batch] for t in targets])
             loss.backward()
             optimizer.step()
             total += loss.item() * len(batch)

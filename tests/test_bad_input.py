@@ -292,9 +292,10 @@ def check_spoiled(name, arg, label):
             pytest.fail(f"{name}({arg}={label}) changed its argument {key!r} in place")
     if kind == SAME and not same(result, valid_result(name)):
         pytest.fail(f"{name}({arg}={label}) gave another result than the valid call")
-    if kind == FINITE and has_nan(result):
+    excused = arg in call.nan_is_the_answer or f"{arg}={label}" in call.nan_is_the_answer
+    if kind == FINITE and has_nan(result) and not excused:
         pytest.fail(f"{name}({arg}={label}) returned NaN for finite input")
-    if kind == NONFINITE and call.oracle is not None:
+    if kind == NONFINITE and call.oracle is not None and not (label == "NaN" and call.unlike_torch_on_nan):
         try:
             expected = run(call.oracle, {key: spoiled if key == arg else value for key, value in call.kwargs().items()})
         except Exception as error:  # noqa: BLE001

@@ -23,7 +23,9 @@ import ipywidgets as widgets
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "use_book_style", "figure_png", "Explorer", "slider"]
+from .._validation import as_count, as_scalar
+
+__all__ = ["PALETTE", "use_book_style", "figure_png", "Explorer", "slider", "within", "one_of"]
 
 #: Okabe & Ito's colour-blind-safe palette, by name.
 PALETTE = {
@@ -66,8 +68,28 @@ def figure_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def within(value, name: str, low: float, high: float, *, integer: bool = False):
+    """A picture's parameter or a widget's starting value: a number in [low, high] (an
+    integer if ``integer``), refused by name otherwise (ipywidgets would raise a TraitError)."""
+    value = as_count(value, name) if integer else as_scalar(value, name)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
+    return value
+
+
+def one_of(value, name: str, options):
+    """``value`` if it is one of ``options`` (numbers or strings), else a ``ValueError`` naming ``name``."""
+    options = list(options)
+    if isinstance(value, (bool, str)) != any(isinstance(o, str) for o in options) or value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
 def slider(description: str, value: float, low: float, high: float, step: float, *, readout_format: str = ".3f") -> widgets.FloatSlider:
     """A float slider that only reports when released (each redraw costs a render)."""
+    low, high = as_scalar(low, "low"), as_scalar(high, "high")
+    if not low < high:
+        raise ValueError(f"low must be below high, got low={low} and high={high}")
     return widgets.FloatSlider(
         value=value, min=low, max=high, step=step, description=description,
         continuous_update=False, readout_format=readout_format,

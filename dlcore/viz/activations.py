@@ -9,8 +9,8 @@ from matplotlib.figure import Figure
 
 from .. import activations, gradflow
 from ..approximation import fit_hidden_units
-from .._validation import as_choice, as_float_tensor, as_scalar
-from . import PALETTE, Explorer, slider
+from .._validation import as_choice, as_float_tensor, as_positive, as_scalar
+from . import PALETTE, Explorer, one_of, slider, within
 
 __all__ = [
     "CURVES",
@@ -50,6 +50,7 @@ def activation_and_slope(name: str, parameter: float, x: torch.Tensor) -> tuple[
 
 def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5.0) -> str:
     """The function beside its derivative; return the readout."""
+    span = as_positive(span, "span")
     x = torch.linspace(-span, span, 801, dtype=torch.float64)
     y, slope = activation_and_slope(name, parameter, x)
     meaning = CURVES[name][1]
@@ -71,6 +72,7 @@ def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5
 
 def activation_explorer(name: str = "sigmoid") -> Explorer:
     """Pick an activation and its parameter (slope α, ELU's α, Swish's β): f and f′."""
+    name = one_of(name, "name", CURVES)
     controls = {
         "name": widgets.Dropdown(options=list(CURVES), value=name, description="activation"),
         "parameter": slider("parameter (α or β; ignored when the activation has none)", CURVES[name][2], 0.0, 3.0, 0.05, readout_format=".2f"),
@@ -123,6 +125,8 @@ def draw_flow(figure: Figure, depth: int, activation: str, init_name: str, resid
 
 def gradient_flow_explorer(depth: int = 30, activation: str = "sigmoid", init_name: str = "xavier", residual: bool = False) -> Explorer:
     """Depth, activation, initialisation and residual connections → the per-layer gradient norms."""
+    depth = within(depth, "depth", 2, 60, integer=True)
+    activation, init_name = one_of(activation, "activation", gradflow.ACTIVATIONS), one_of(init_name, "init_name", gradflow.INITS)
     controls = {
         "depth": widgets.IntSlider(value=depth, min=2, max=60, description="depth", continuous_update=False),
         "activation": widgets.Dropdown(options=list(gradflow.ACTIVATIONS), value=activation, description="activation"),
@@ -153,6 +157,7 @@ def draw_approximation(figure: Figure, x: torch.Tensor, y: torch.Tensor, n_units
 
 def approximation_explorer(x: torch.Tensor, y: torch.Tensor, n_units: int = 5, unit: str = "relu") -> Explorer:
     """Number of hidden units (ReLU or sigmoid) → how closely their sum fits ``y``."""
+    n_units = within(n_units, "n_units", 1, 40, integer=True)
     controls = {
         # a fit needs fewer units than points
         "n_units": widgets.IntSlider(value=n_units, min=1, max=min(40, x.numel() - 1), description="hidden units",

@@ -7,6 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..bayes import diagnostic_test, natural_frequencies
+from .._validation import as_count
 from . import PALETTE, Explorer, slider
 
 __all__ = ["OUTCOMES", "plot_population", "plot_positives", "draw_natural_frequencies", "bayes_explorer"]
@@ -22,6 +23,7 @@ OUTCOMES = (
 
 def plot_population(ax: Axes, counts: dict[str, int], columns: int = 40) -> None:
     """One dot per person, row by row, coloured by outcome (the rare ones first)."""
+    columns = as_count(columns, "columns", minimum=1)
     population = sum(counts.values())
     rows = -(-population // columns)
     index = np.arange(population)

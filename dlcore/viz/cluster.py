@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 from sklearn.metrics import adjusted_rand_score
 
 from .. import cluster, data
-from . import PALETTE, Explorer
+from .._validation import as_count, refuse_meta
+from . import PALETTE, Explorer, one_of, within
 
 __all__ = ["plot_clusters", "draw_lloyd", "lloyd_explorer", "k_sweep", "draw_k", "k_explorer", "draw_shape", "shape_explorer"]
 
@@ -19,6 +20,8 @@ COLOURS = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", 
 
 def plot_clusters(ax: Axes, X: torch.Tensor, labels: torch.Tensor, centers: torch.Tensor | None = None) -> None:
     """Points coloured by label (cycling the palette), centres as black-edged crosses."""
+    X = cluster.as_points(X)
+    refuse_meta(labels, "labels")
     X, labels = X.cpu().numpy(), labels.cpu().numpy()
     colours = np.array(COLOURS)[labels % len(COLOURS)]
     ax.scatter(X[:, 0], X[:, 1], s=9, c=colours, alpha=0.7, linewidths=0)
@@ -32,6 +35,7 @@ def plot_clusters(ax: Axes, X: torch.Tensor, labels: torch.Tensor, centers: torc
 
 def draw_lloyd(figure: Figure, X: torch.Tensor, run: cluster.KMeansResult, step: int) -> str:
     """The assignment to the centres of iteration ``step`` (trails behind them) and the inertia curve."""
+    X, step = cluster.as_points(X), as_count(step, "step")
     step = min(step, run.n_iter)
     points_ax, inertia_ax = figure.subplots(1, 2, width_ratios=[1.3, 1])
     centers = run.center_history[step].to(X.dtype)
@@ -51,6 +55,7 @@ def draw_lloyd(figure: Figure, X: torch.Tensor, run: cluster.KMeansResult, step:
 
 def lloyd_explorer(X: torch.Tensor, k: int, init: str = "random", seed: int = 3) -> Explorer:
     """An iteration slider (and the initialisation and seed) → the clustering at that step and the inertia curve."""
+    seed = within(seed, "seed", 0, 20, integer=True)
     runs: dict[tuple[str, int], cluster.KMeansResult] = {}
 
     def run_for(init: str, seed: int) -> cluster.KMeansResult:
@@ -81,6 +86,7 @@ def k_sweep(X: torch.Tensor, ks=range(1, 11), n_init: int = 5) -> dict[int, tupl
 
 def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> str:
     """The clustering at ``k`` beside the elbow (inertia) and silhouette curves."""
+    X, k = cluster.as_points(X), one_of(k, "k", sweep)
     points_ax, elbow_ax, silhouette_ax = figure.subplots(1, 3, width_ratios=[1.2, 1, 1])
     run, silhouette = sweep[k]
     plot_clusters(points_ax, X, run.labels, run.centers)
@@ -100,6 +106,7 @@ def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> str:
 
 def k_explorer(X: torch.Tensor, k: int = 3, ks=range(1, 11)) -> Explorer:
     """A k slider → the clustering, and where it sits on the elbow and silhouette curves."""
+    k = within(k, "k", min(ks), max(ks), integer=True)
     sweep = k_sweep(X, ks)
     controls = {"k": widgets.IntSlider(value=k, min=min(ks), max=max(ks), description="k", continuous_update=False)}
 
@@ -127,6 +134,7 @@ def draw_shape(figure: Figure, kind: str, standardize: bool = False, seed: int =
 
 def shape_explorer(kind: str = "anisotropic") -> Explorer:
     """A data-set picker (and standardisation) → where k-means' assumptions break."""
+    kind = one_of(kind, "kind", data.CLUSTER_SHAPES)
     controls = {
         "kind": widgets.Dropdown(options=list(data.CLUSTER_SHAPES), value=kind, description="data"),
         "standardize": widgets.Checkbox(value=False, description="standardise the features"),

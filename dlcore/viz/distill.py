@@ -10,7 +10,8 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import distill, train
-from . import PALETTE, Explorer, slider
+from .._validation import as_float_array, as_float_tensor, refuse_meta
+from . import PALETTE, Explorer, one_of, slider, within
 
 __all__ = ["draw_temperature", "temperature_explorer", "draw_sweep", "sweep_explorer", "pruned_copy", "draw_pruning",
            "pruning_explorer"]
@@ -18,6 +19,8 @@ __all__ = ["draw_temperature", "temperature_explorer", "draw_sweep", "sweep_expl
 
 def draw_temperature(figure: Figure, image: torch.Tensor, teacher_logits: torch.Tensor, label: int, T: float) -> str:
     """The 8×8 digit beside the teacher's distribution at temperature 1 and at ``T``."""
+    image, teacher_logits = as_float_tensor(image, "image"), as_float_tensor(teacher_logits, "teacher_logits")
+    label = within(label, "label", 0, teacher_logits.shape[-1] - 1, integer=True)
     image_ax, bar_ax = figure.subplots(1, 2, width_ratios=[1, 2.4])
     image_ax.imshow(image.reshape(8, 8).numpy(), cmap="gray_r")
     image_ax.set(xticks=[], yticks=[], title=f"a {label}")
@@ -34,6 +37,9 @@ def draw_temperature(figure: Figure, image: torch.Tensor, teacher_logits: torch.
 
 def temperature_explorer(images: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor, index: int = 0, T: float = 4.0) -> Explorer:
     """A temperature slider (and an example picker) → the teacher's softened distribution for one digit."""
+    images, teacher_logits = as_float_tensor(images, "images"), as_float_tensor(teacher_logits, "teacher_logits")
+    refuse_meta(labels, "labels")
+    index = within(index, "index", 0, len(labels) - 1, integer=True)
     controls = {
         "index": widgets.IntSlider(value=index, min=0, max=len(labels) - 1, description="example", continuous_update=False),
         "T": slider("temperature T", T, 0.5, 20.0, 0.5, readout_format=".1f"),
@@ -47,6 +53,7 @@ def temperature_explorer(images: torch.Tensor, teacher_logits: torch.Tensor, lab
 
 def draw_sweep(figure: Figure, temperatures, alphas, accuracy: np.ndarray, alpha: float) -> str:
     """The student's test accuracy over T × α as a heat map; the chosen α's row as a curve."""
+    accuracy, alpha = as_float_array(accuracy, "accuracy", ndim=2), one_of(alpha, "alpha", alphas)
     heat_ax, row_ax = figure.subplots(1, 2)
     image = heat_ax.imshow(accuracy, cmap="cividis", aspect="auto", origin="lower")
     heat_ax.set(xticks=range(len(temperatures)), xticklabels=[f"{t:g}" for t in temperatures], xlabel="temperature T",
@@ -66,6 +73,7 @@ def draw_sweep(figure: Figure, temperatures, alphas, accuracy: np.ndarray, alpha
 
 def sweep_explorer(temperatures, alphas, accuracy: np.ndarray) -> Explorer:
     """An α picker over a precomputed T × α accuracy grid."""
+    accuracy = as_float_array(accuracy, "accuracy", ndim=2)
     controls = {"alpha": widgets.Dropdown(options=list(alphas), value=alphas[-1], description="α")}
 
     def draw(figure: Figure, alpha: float) -> str:

@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 
 from .. import losses
 from ..robust import fit_line
-from .._validation import as_count, as_positive, as_scalar
-from . import PALETTE, Explorer, slider
+from .._validation import as_count, as_positive, as_scalar, as_xy
+from . import PALETTE, Explorer, slider, within
 
 __all__ = [
     "draw_robust",
@@ -30,6 +30,8 @@ LOSS_COLOURS = {"mse": PALETTE["blue"], "mae": PALETTE["orange"], "huber": PALET
 
 def draw_robust(figure: Figure, x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float, delta: float) -> str:
     """Loss vs residual (left); the data with ``y[outlier]`` moved by ``shift`` and the line each loss fits (right)."""
+    x, y = as_xy(x, y)
+    outlier, shift = within(outlier, "outlier", 0, len(x) - 1, integer=True), as_scalar(shift, "shift")
     y = y.clone().double()
     y[outlier] += shift
     curve_ax, fit_ax = figure.subplots(1, 2)
@@ -57,6 +59,8 @@ def draw_robust(figure: Figure, x: torch.Tensor, y: torch.Tensor, outlier: int, 
 
 def robust_explorer(x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float = 30.0, delta: float = 1.0) -> Explorer:
     """A δ slider and an outlier slider → the three losses' curves and fitted lines."""
+    x, y = as_xy(x, y)
+    outlier, shift = within(outlier, "outlier", 0, len(x) - 1, integer=True), as_scalar(shift, "shift")
     controls = {
         "shift": slider("move the outlier by", shift, -40.0, 60.0, 1.0, readout_format=".0f"),
         "delta": slider("Huber's δ", delta, 0.1, 5.0, 0.1, readout_format=".1f"),
@@ -70,6 +74,7 @@ def robust_explorer(x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float
 
 def loss_shares(logits: torch.Tensor, targets: torch.Tensor, gamma: float, easy: float = 0.5) -> dict[str, float]:
     """Share of the summed focal loss carried by easy (``p_t > easy``) and hard examples of each class."""
+    easy = within(easy, "easy", 0.0, 1.0)
     per_example = losses.focal_loss(logits, targets, gamma=gamma, reduction="none")
     p = torch.sigmoid(logits)
     p_true = torch.where(targets == 1, p, 1 - p)

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from .. import metrics
 from .._validation import as_float_array, as_labels, as_probabilities, as_scalar, same_length
-from . import PALETTE, Explorer, slider
+from . import PALETTE, Explorer, slider, within
 
 __all__ = ["operating_point", "plot_confusion", "draw_threshold", "draw_prevalence", "threshold_explorer", "prevalence_explorer"]
 
@@ -37,7 +37,7 @@ def operating_point(y_true, y_score, threshold: float, prevalence: float | None 
     pi = positive.mean() if prevalence is None else prevalence
     flagged = pi * tpr + (1 - pi) * fpr
     point = dict(counts, tpr=tpr, fpr=fpr, prevalence=pi)
-    point["precision"] = pi * tpr / flagged if flagged > 0 else float("nan")
+    point["precision"] = pi * tpr / flagged if flagged > 0 else None  # undefined: nothing is called positive
     point["accuracy"] = pi * tpr + (1 - pi) * (1 - fpr)
     point["f1"] = 2 * point["precision"] * tpr / (point["precision"] + tpr) if flagged > 0 and tpr > 0 else 0.0
     return point
@@ -89,7 +89,7 @@ def _pr(ax: Axes, y_true, y_score, point: dict | None, prevalence: float | None 
         ax.step(r0, p0, where="post", color=PALETTE["grey"], lw=1.2, label="at the test set's prevalence")
     ax.step(recall, precision, where="post", color=PALETTE["green"], label=f"AP = {ap:.3f}")
     ax.axhline(pi, color=PALETTE["grey"], ls="--", lw=1, label=f"chance = prevalence {pi:.3f}")
-    if point is not None and not np.isnan(point["precision"]):
+    if point is not None and point["precision"] is not None:
         ax.plot(point["tpr"], point["precision"], "o", color=PALETTE["vermillion"], ms=8)
     ax.set(xlabel="recall", ylabel="precision", xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), title="precision-recall curve")
     ax.legend(loc="lower left")
@@ -97,6 +97,7 @@ def _pr(ax: Axes, y_true, y_score, point: dict | None, prevalence: float | None 
 
 def draw_threshold(figure: Figure, y_true, y_score, threshold: float) -> str:
     """Scores, confusion matrix, ROC and PR curves at one threshold; return the readout."""
+    y_score = as_float_array(y_score, "y_score", ndim=1)
     y_score = np.asarray(y_score)
     point = operating_point(y_true, y_score, threshold)
     (hist_ax, cm_ax), (roc_ax, pr_ax) = figure.subplots(2, 2)
@@ -104,7 +105,7 @@ def draw_threshold(figure: Figure, y_true, y_score, threshold: float) -> str:
     plot_confusion(cm_ax, point)
     _roc(roc_ax, y_true, y_score, point)
     _pr(pr_ax, y_true, y_score, point)
-    precision = "undefined (nothing called positive)" if np.isnan(point["precision"]) else f"{point['precision']:.3f}"
+    precision = "undefined (nothing called positive)" if point["precision"] is None else f"{point['precision']:.3f}"
     return (
         f"accuracy = {point['accuracy']:.3f} &nbsp;·&nbsp; <b>precision = {precision}</b> &nbsp;·&nbsp; "
         f"<b>recall = {point['tpr']:.3f}</b> &nbsp;·&nbsp; F1 = {point['f1']:.3f} &nbsp;·&nbsp; FPR = {point['fpr']:.3f}"
@@ -113,6 +114,7 @@ def draw_threshold(figure: Figure, y_true, y_score, threshold: float) -> str:
 
 def draw_prevalence(figure: Figure, y_true, y_score, prevalence: float, threshold: float = 0.5) -> str:
     """ROC (independent of prevalence) beside the PR curve at ``prevalence``; return the readout."""
+    y_score, prevalence = as_float_array(y_score, "y_score", ndim=1), within(prevalence, "prevalence", 0.0, 1.0)
     y_score = np.asarray(y_score)
     point = operating_point(y_true, y_score, threshold, prevalence=prevalence)
     roc_ax, pr_ax = figure.subplots(1, 2)
@@ -130,6 +132,7 @@ def draw_prevalence(figure: Figure, y_true, y_score, prevalence: float, threshol
 
 def threshold_explorer(y_true, y_score, threshold: float = 0.5) -> Explorer:
     """A threshold slider → confusion matrix, precision / recall / F1, points on ROC and PR."""
+    y_score = as_float_array(y_score, "y_score", ndim=1)
     controls = {"threshold": slider("threshold", threshold, 0.0, 1.0, 0.01, readout_format=".2f")}
 
     def draw(figure: Figure, threshold: float) -> str:
@@ -140,6 +143,7 @@ def threshold_explorer(y_true, y_score, threshold: float = 0.5) -> Explorer:
 
 def prevalence_explorer(y_true, y_score, prevalence: float | None = None, threshold: float = 0.5) -> Explorer:
     """A prevalence slider → the PR curve and precision move; the ROC curve stays."""
+    y_score = as_float_array(y_score, "y_score", ndim=1)
     if prevalence is None:
         prevalence = round(float(np.mean(np.asarray(y_true) == 1)), 3)
     controls = {"prevalence": slider("prevalence P(positive)", prevalence, 0.005, 0.5, 0.005)}

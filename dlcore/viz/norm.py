@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import norm
 from .._validation import as_count, as_float_tensor, as_positive
-from . import PALETTE, Explorer, slider
+from . import PALETTE, Explorer, one_of, slider, within
 
 __all__ = ["NORMS", "shared_statistics", "normalize", "draw_axes", "axes_explorer", "batch_statistics",
            "draw_batch_size", "batch_size_explorer", "scaled_regression", "gradient_descent_path", "draw_scaling",
@@ -21,6 +21,8 @@ NORMS = ("BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm (2 groups)", "RMSN
 
 def shared_statistics(kind: str, n: int, c: int, s: int) -> np.ndarray:
     """Boolean (N, C, S): the elements whose mean and variance element [0, 0, 0] is normalised with."""
+    kind = one_of(kind, "kind", NORMS)
+    n, c, s = as_count(n, "n", minimum=1), as_count(c, "c", minimum=1), as_count(s, "s", minimum=1)
     mask = np.zeros((n, c, s), dtype=bool)
     if kind == "BatchNorm":
         mask[:, 0, :] = True
@@ -37,6 +39,9 @@ def shared_statistics(kind: str, n: int, c: int, s: int) -> np.ndarray:
 
 def normalize(kind: str, x: torch.Tensor) -> torch.Tensor:
     """Apply one of :data:`NORMS` (no affine parameters) to an (N, C, S) tensor, in training mode."""
+    kind, x = one_of(kind, "kind", NORMS), as_float_tensor(x, "x")
+    if x.ndim < 2:
+        raise ValueError(f"x must have shape (N, C, ...), got {tuple(x.shape)}")
     if kind == "BatchNorm":
         return norm.batch_norm(x, None, None, training=True)
     if kind == "LayerNorm":
@@ -83,6 +88,7 @@ def draw_axes(figure: Figure, kind: str) -> str:
 
 def axes_explorer(kind: str = "BatchNorm") -> Explorer:
     """Pick a normalization → the axes it reduces over, and the statistics before and after."""
+    kind = one_of(kind, "kind", NORMS)
     controls = {"kind": widgets.Dropdown(options=list(NORMS), value=kind, description="layer")}
 
     def draw(figure: Figure, kind: str) -> str:
@@ -126,6 +132,7 @@ def draw_batch_size(figure: Figure, batch_size: int) -> str:
 
 def batch_size_explorer(batch_size: int = 8) -> Explorer:
     """A batch-size slider → the noise BatchNorm's batch statistics put on one example, next to GroupNorm's."""
+    batch_size = within(batch_size, "batch_size", 2, 256, integer=True)
     controls = {"batch_size": widgets.IntSlider(value=batch_size, min=2, max=256, description="batch size", continuous_update=False)}
 
     def draw(figure: Figure, batch_size: int) -> str:
@@ -149,6 +156,7 @@ def gradient_descent_path(X: torch.Tensor, y: torch.Tensor, steps: int = 50) -> 
     X, y, steps = as_float_tensor(X, "X"), as_float_tensor(y, "y"), as_count(steps, "steps", minimum=1)
     if X.ndim != 2 or y.shape != X.shape[:1] or X.shape[0] == 0:
         raise ValueError(f"X must be (n, d) and y (n,), got shapes {tuple(X.shape)} and {tuple(y.shape)}")
+    X, y = X.double(), y.double()  # one dtype, and one with an eigenvalue kernel
     hessian = 2 * X.T @ X / len(X)
     eigenvalues = torch.linalg.eigvalsh(hessian)
     lr = 1.0 / eigenvalues[-1].item()

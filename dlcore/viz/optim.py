@@ -9,8 +9,8 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import landscape, optim
-from .._validation import as_choice, as_count, as_nonnegative, as_positive, as_probabilities, as_xy
-from . import PALETTE, Explorer, slider
+from .._validation import as_choice, as_count, as_nonnegative, as_positive, as_scalar, as_xy
+from . import PALETTE, Explorer, one_of, slider, within
 
 __all__ = ["RACERS", "race", "draw_race", "race_explorer", "sgd_on_regression", "draw_batch_cloud",
            "batch_explorer", "SCHEDULES", "schedule_curve", "draw_schedule", "schedule_explorer"]
@@ -56,6 +56,7 @@ def race(surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float
 
 def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float, steps: int) -> str:
     """Trajectories on the contour plot (left) and the loss above the minimum per step (right)."""
+    surface = one_of(surface, "surface", landscape.SURFACES)
     s = landscape.SURFACES[surface]
     runs = race(surface, names, lr_sgd, lr_adaptive, momentum, steps)
     contour_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
@@ -84,6 +85,7 @@ def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: f
 def race_explorer(surface: str = "ravine", names=("SGD", "momentum", "Adam"), lr_sgd: float = 0.03,
                   lr_adaptive: float = 0.1, momentum: float = 0.9, steps: int = 150) -> Explorer:
     """Pick a surface, optimizers and their hyper-parameters → paths on the contours and loss curves."""
+    surface, steps = one_of(surface, "surface", landscape.SURFACES), within(steps, "steps", 10, 500, integer=True)
     log_slider = dict(min=-4, max=0, step=0.1, continuous_update=False, readout_format=".4f",
                       style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
     controls = {
@@ -150,9 +152,13 @@ def draw_batch_cloud(figure: Figure, batch_size: int) -> str:
             f"<b>{spread:.2f}</b>, and {len(x) // batch_size + (len(x) % batch_size > 0)} updates fit in one epoch")
 
 
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000]  #: the batch explorer's choices
+
+
 def batch_explorer(batch_size: int = 16) -> Explorer:
     """A batch-size slider → the cloud of mini-batch gradients around the full gradient, and the loss curves."""
-    controls = {"batch_size": widgets.SelectionSlider(options=[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000], value=batch_size,
+    batch_size = one_of(batch_size, "batch_size", BATCH_SIZES)
+    controls = {"batch_size": widgets.SelectionSlider(options=BATCH_SIZES, value=batch_size,
                                                       description="batch size", continuous_update=False)}
 
     def draw(figure: Figure, batch_size: int) -> str:
@@ -178,7 +184,9 @@ _FRACTION_MEANING = {
 def schedule_curve(name: str, lr: float, total: int, fraction: float) -> np.ndarray:
     """The learning rate at every step 0 … total − 1 of one of :data:`SCHEDULES`."""
     name, lr = as_choice(name, "name", tuple(SCHEDULES)), as_positive(lr, "lr")
-    total, fraction = as_count(total, "total", minimum=2), float(as_probabilities(fraction, "fraction"))
+    total, fraction = as_count(total, "total", minimum=2), as_scalar(fraction, "fraction")
+    if not 0 < fraction < 1:  # the warm-up share, and one-cycle's rising share
+        raise ValueError(f"fraction must lie strictly between 0 and 1, got {fraction}")
     if name not in SCHEDULES:
         raise ValueError(f"name must be one of {', '.join(map(repr, SCHEDULES))}; got {name!r}")
     return np.array([SCHEDULES[name](t, lr, total, fraction) for t in range(total)])
@@ -200,6 +208,7 @@ def draw_schedule(figure: Figure, name: str, lr: float, total: int, fraction: fl
 
 def schedule_explorer(name: str = "warmup + cosine", lr: float = 0.1, total: int = 1000, fraction: float = 0.1) -> Explorer:
     """Pick a schedule and its settings → the learning rate over training."""
+    name, total = one_of(name, "name", SCHEDULES), within(total, "total", 20, 2000, integer=True)
     controls = {
         "name": widgets.Dropdown(options=list(SCHEDULES), value=name, description="schedule"),
         "lr": widgets.FloatLogSlider(value=lr, min=-4, max=0, step=0.1, description="peak lr", continuous_update=False),

@@ -8,8 +8,8 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import data, losses, regularization, train
-from .._validation import as_count, as_float_tensor, as_nonnegative, as_xy
-from . import PALETTE, Explorer
+from .._validation import as_count, as_float_array, as_float_tensor, as_nonnegative, as_scalar, as_xy
+from . import PALETTE, Explorer, one_of, within
 
 __all__ = ["polynomial_data", "legendre_features", "fit_polynomial", "polynomial_errors", "draw_polynomial",
            "polynomial_explorer", "sparse_regression", "coefficient_paths", "draw_paths", "path_explorer",
@@ -34,6 +34,8 @@ def polynomial_data(n_train: int = 20, n_val: int = 200, noise: float = 0.25, se
 def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     """Legendre polynomials P₀ … P_degree of x ∈ [−1, 1] (well conditioned, unlike raw powers)."""
     x, degree = as_float_tensor(x, "x"), as_count(degree, "degree")
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, got shape {tuple(x.shape)}")
     columns = [torch.ones_like(x), x]
     for k in range(1, degree):
         columns.append(((2 * k + 1) * x * columns[k] - k * columns[k - 1]) / (k + 1))
@@ -71,6 +73,7 @@ def polynomial_errors(degrees, lam: float, seed: int = 0) -> tuple[np.ndarray, n
 
 def draw_polynomial(figure: Figure, degree: int, log_lambda: float) -> str:
     """The fitted curve on the data (left); training and validation error against the degree (right)."""
+    log_lambda = as_scalar(log_lambda, "log_lambda")
     lam = 0.0 if log_lambda <= -8 else 10.0**log_lambda
     (x, y), (xv, yv) = polynomial_data()
     fit_ax, err_ax = figure.subplots(1, 2)
@@ -96,6 +99,7 @@ def draw_polynomial(figure: Figure, degree: int, log_lambda: float) -> str:
 
 def polynomial_explorer(degree: int = 9, log_lambda: float = -9.0) -> Explorer:
     """Degree and λ sliders → the fitted curve, and training vs validation error (λ = 0 at the left end)."""
+    degree, log_lambda = within(degree, "degree", 0, 15, integer=True), as_scalar(log_lambda, "log_lambda")
     controls = {
         "degree": widgets.IntSlider(value=degree, min=0, max=15, description="degree", continuous_update=False),
         "log_lambda": widgets.FloatSlider(value=log_lambda, min=-9, max=1, step=0.5, description="log₁₀ λ",
@@ -120,6 +124,7 @@ def sparse_regression(n: int = 60, d: int = 12, seed: int = 0) -> tuple[torch.Te
 
 def coefficient_paths(lambdas, seed: int = 0) -> dict[str, np.ndarray]:
     """Coefficients (len(lambdas), d) of the L1 (lasso) and L2 (ridge) fits along ``lambdas``."""
+    lambdas = as_float_array(lambdas, "lambdas", ndim=1)
     X, y, _ = sparse_regression(seed=seed)
     paths = {"L1": [], "L2": []}
     for lam in lambdas:
@@ -130,6 +135,8 @@ def coefficient_paths(lambdas, seed: int = 0) -> dict[str, np.ndarray]:
 
 def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray, index: int) -> str:
     """Both coefficient paths against λ, the chosen λ marked, and the exact zeros counted."""
+    lambdas = as_float_array(lambdas, "lambdas", ndim=1)
+    index = within(index, "index", 0, len(lambdas) - 1, integer=True)
     readouts = []
     for ax, kind in zip(figure.subplots(1, 2, sharey=True), ("L1", "L2")):
         path = paths[kind]
@@ -145,6 +152,8 @@ def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray
 
 def path_explorer(paths: dict[str, np.ndarray], lambdas, index: int = 20) -> Explorer:
     """A λ slider over precomputed L1 and L2 paths → the coefficients at that λ and how many are exactly zero."""
+    lambdas = as_float_array(lambdas, "lambdas", ndim=1)
+    index = within(index, "index", 0, len(lambdas) - 1, integer=True)
     lambdas = np.asarray(lambdas)
     controls = {"index": widgets.IntSlider(value=index, min=0, max=len(lambdas) - 1, description="λ step",
                                            continuous_update=False)}
@@ -177,6 +186,7 @@ def dropout_curves(rates, n_train: int = 200, width: int = 512, epochs: int = 60
 
 def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> str:
     """Training loss and validation accuracy per epoch for rate ``p`` over the no-dropout run."""
+    p = one_of(p, "p", curves)
     loss_ax, acc_ax = figure.subplots(1, 2)
     for rate, colour, width in ((0.0, PALETTE["grey"], 1.5), (p, PALETTE["vermillion"], 2.0)):
         label = "no dropout" if rate == 0 else f"dropout {rate:g}"
@@ -193,6 +203,7 @@ def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> str:
 
 def dropout_explorer(curves: dict[float, dict], p: float = 0.5) -> Explorer:
     """A dropout-rate slider over curves precomputed by :func:`dropout_curves`."""
+    p = one_of(p, "p", curves)
     controls = {"p": widgets.SelectionSlider(options=sorted(curves), value=p, description="dropout p", continuous_update=False)}
 
     def draw(figure: Figure, p: float) -> str:

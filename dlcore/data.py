@@ -16,7 +16,8 @@ from sklearn.model_selection import train_test_split
 
 from ._validation import as_count, as_labels, as_probabilities
 
-__all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail", "CLUSTER_SHAPES", "cluster_shapes"]
+__all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail", "k_folds", "CLUSTER_SHAPES",
+           "cluster_shapes"]
 
 
 class Split(NamedTuple):
@@ -121,6 +122,21 @@ def imbalanced(n_samples: int = 20_000, *, positive_fraction: float = 0.01, n_fe
         random_state=as_count(seed, "seed"),
     )
     return _split(X, y, [f"x{i}" for i in range(n_features)], ("negative", "positive"), test_size, seed)
+
+
+def k_folds(n: int, k: int = 5, *, seed: int | None = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The ``k`` (training indices, validation indices) pairs of k-fold cross-validation on
+    ``n`` samples: every sample is validated on exactly once, by a model that never saw it.
+
+    The samples are shuffled with ``seed`` first (``seed=None`` keeps their order, as
+    ``sklearn.model_selection.KFold(k)`` does); the folds' sizes differ by at most one.
+    """
+    n, k = as_count(n, "n", minimum=2), as_count(k, "k", minimum=2)
+    if k > n:
+        raise ValueError(f"k must be at most n ({n}), got {k}")
+    order = np.arange(n) if seed is None else np.random.default_rng(as_count(seed, "seed")).permutation(n)
+    folds = np.array_split(order, k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), fold) for i, fold in enumerate(folds)]
 
 
 def long_tail(labels, tail_ratio: float, *, seed: int = 0) -> np.ndarray:

@@ -223,6 +223,7 @@ CALLS: dict[str, Call] = {
     "data.digits": Call(data.digits, lambda: dict(test_size=0.5, seed=1, tail_ratio=1.0)),
     "data.diabetes": Call(data.diabetes, lambda: dict(test_size=0.5, seed=1)),
     "data.imbalanced": Call(data.imbalanced, lambda: dict(n_samples=400, positive_fraction=0.1, n_features=5, class_sep=1.0, test_size=0.5)),
+    "data.k_folds": Call(data.k_folds, lambda: dict(n=20, k=4, seed=1)),
     "data.long_tail": Call(data.long_tail, lambda: dict(labels=labels(60, 3), tail_ratio=0.2)),
     "data.cluster_shapes": Call(data.cluster_shapes, lambda: dict(kind="moons", n_samples=60)),
     # ---------------------------------------------------------------------- distill

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dlcore import data
 
@@ -94,3 +96,31 @@ def test_raw_digits_are_the_same_split_before_standardisation():
     mean, std = raw.X_train.mean(0), raw.X_train.std(0, unbiased=False)
     std[std == 0] = 1
     torch.testing.assert_close((raw.X_test - mean) / std, standard.X_test, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("n, k", [(10, 2), (23, 5), (7, 7), (100, 10)])
+def test_k_folds_in_order_equal_scikit_learns_kfold(n, k):
+    from sklearn.model_selection import KFold
+
+    for (train_ours, val_ours), (train_sk, val_sk) in zip(data.k_folds(n, k, seed=None), KFold(k).split(np.zeros(n))):
+        assert np.array_equal(train_ours, train_sk) and np.array_equal(val_ours, val_sk)
+
+
+@given(st.integers(2, 200), st.integers(2, 12), st.integers(0, 10))
+def test_k_folds_validate_every_sample_once_on_a_model_that_never_saw_it(n, k, seed):
+    k = min(k, n)
+    folds = data.k_folds(n, k, seed=seed)
+    validated = np.concatenate([val for _, val in folds])
+    assert len(folds) == k and np.array_equal(np.sort(validated), np.arange(n))
+    assert all(np.intersect1d(train, val).size == 0 and train.size + val.size == n for train, val in folds)
+    sizes = [val.size for _, val in folds]
+    assert max(sizes) - min(sizes) <= 1
+
+
+@pytest.mark.parametrize("n, k, error, message", [
+    (5, 6, ValueError, "k must be at most n"), (5, 1, ValueError, "k must be >= 2"), (1, 2, ValueError, "n must be >= 2"),
+    (5.0, 2, TypeError, "n must be an integer"),
+])
+def test_k_folds_refuse_bad_input(n, k, error, message):
+    with pytest.raises(error, match=message):
+        data.k_folds(n, k)

@@ -223,7 +223,7 @@ def as_xy(x, y) -> tuple["torch.Tensor", "torch.Tensor"]:
     """A regression's inputs and targets: two finite 1-D floating-point tensors of one length."""
     x, y = as_float_tensor(x, "x"), as_float_tensor(y, "y")
     if x.ndim != 1 or x.shape != y.shape or x.numel() == 0:
-        raise ValueError(f"x and y must be non-empty 1-D tensors of the same length, got shapes "
+        raise ValueError(f"x and y must be 1-D of the same length, and not empty, got shapes "
                          f"{tuple(x.shape)} and {tuple(y.shape)}")
     if not (x.isfinite().all() and y.isfinite().all()):
         raise ValueError("x and y must be finite (no NaN or infinite value)")

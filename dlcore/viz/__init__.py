@@ -78,9 +78,10 @@ def within(value, name: str, low: float, high: float, *, integer: bool = False):
 
 
 def one_of(value, name: str, options):
-    """``value`` if it is one of ``options`` (numbers or strings), else a ``ValueError`` naming ``name``."""
+    """``value`` if it is one of the numbers ``options``, else a ``ValueError`` naming ``name``
+    (for strings, :func:`dlcore._validation.as_choice`)."""
     options = list(options)
-    if isinstance(value, (bool, str)) != any(isinstance(o, str) for o in options) or value not in options:
+    if isinstance(value, (bool, str)) or value not in options:
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
     return value
 

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from .. import activations, gradflow
 from ..approximation import fit_hidden_units
 from .._validation import as_choice, as_float_tensor, as_positive, as_scalar
-from . import PALETTE, Explorer, one_of, slider, within
+from . import PALETTE, Explorer, slider, within
 
 __all__ = [
     "CURVES",
@@ -41,8 +41,7 @@ CURVES = {
 def activation_and_slope(name: str, parameter: float, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """f(x) and f'(x) for one of :data:`CURVES`; the slope comes from autograd."""
     name, parameter = as_choice(name, "name", tuple(CURVES)), as_scalar(parameter, "parameter")
-    x = as_float_tensor(x, "x")
-    x = x.detach().double().requires_grad_(True)
+    x = as_float_tensor(x, "x").detach().double().requires_grad_(True)
     y = CURVES[name][0](x, parameter)
     (slope,) = torch.autograd.grad(y.sum(), x)
     return y.detach(), slope
@@ -72,7 +71,7 @@ def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5
 
 def activation_explorer(name: str = "sigmoid") -> Explorer:
     """Pick an activation and its parameter (slope α, ELU's α, Swish's β): f and f′."""
-    name = one_of(name, "name", CURVES)
+    name = as_choice(name, "name", tuple(CURVES))
     controls = {
         "name": widgets.Dropdown(options=list(CURVES), value=name, description="activation"),
         "parameter": slider("parameter (α or β; ignored when the activation has none)", CURVES[name][2], 0.0, 3.0, 0.05, readout_format=".2f"),
@@ -126,7 +125,8 @@ def draw_flow(figure: Figure, depth: int, activation: str, init_name: str, resid
 def gradient_flow_explorer(depth: int = 30, activation: str = "sigmoid", init_name: str = "xavier", residual: bool = False) -> Explorer:
     """Depth, activation, initialisation and residual connections → the per-layer gradient norms."""
     depth = within(depth, "depth", 2, 60, integer=True)
-    activation, init_name = one_of(activation, "activation", gradflow.ACTIVATIONS), one_of(init_name, "init_name", gradflow.INITS)
+    activation = as_choice(activation, "activation", tuple(gradflow.ACTIVATIONS))
+    init_name = as_choice(init_name, "init_name", tuple(gradflow.INITS))
     controls = {
         "depth": widgets.IntSlider(value=depth, min=2, max=60, description="depth", continuous_update=False),
         "activation": widgets.Dropdown(options=list(gradflow.ACTIVATIONS), value=activation, description="activation"),

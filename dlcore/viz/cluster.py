@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from sklearn.metrics import adjusted_rand_score
 
 from .. import cluster, data
-from .._validation import as_count, refuse_meta
+from .._validation import as_choice, as_count, refuse_meta
 from . import PALETTE, Explorer, one_of, within
 
 __all__ = ["plot_clusters", "draw_lloyd", "lloyd_explorer", "k_sweep", "draw_k", "k_explorer", "draw_shape", "shape_explorer"]
@@ -134,7 +134,7 @@ def draw_shape(figure: Figure, kind: str, standardize: bool = False, seed: int =
 
 def shape_explorer(kind: str = "anisotropic") -> Explorer:
     """A data-set picker (and standardisation) → where k-means' assumptions break."""
-    kind = one_of(kind, "kind", data.CLUSTER_SHAPES)
+    kind = as_choice(kind, "kind", tuple(data.CLUSTER_SHAPES))
     controls = {
         "kind": widgets.Dropdown(options=list(data.CLUSTER_SHAPES), value=kind, description="data"),
         "standardize": widgets.Checkbox(value=False, description="standardise the features"),

@@ -56,7 +56,7 @@ def race(surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float
 
 def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float, steps: int) -> str:
     """Trajectories on the contour plot (left) and the loss above the minimum per step (right)."""
-    surface = one_of(surface, "surface", landscape.SURFACES)
+    surface = as_choice(surface, "surface", tuple(landscape.SURFACES))
     s = landscape.SURFACES[surface]
     runs = race(surface, names, lr_sgd, lr_adaptive, momentum, steps)
     contour_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
@@ -85,7 +85,7 @@ def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: f
 def race_explorer(surface: str = "ravine", names=("SGD", "momentum", "Adam"), lr_sgd: float = 0.03,
                   lr_adaptive: float = 0.1, momentum: float = 0.9, steps: int = 150) -> Explorer:
     """Pick a surface, optimizers and their hyper-parameters → paths on the contours and loss curves."""
-    surface, steps = one_of(surface, "surface", landscape.SURFACES), within(steps, "steps", 10, 500, integer=True)
+    surface, steps = as_choice(surface, "surface", tuple(landscape.SURFACES)), within(steps, "steps", 10, 500, integer=True)
     log_slider = dict(min=-4, max=0, step=0.1, continuous_update=False, readout_format=".4f",
                       style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
     controls = {
@@ -187,8 +187,6 @@ def schedule_curve(name: str, lr: float, total: int, fraction: float) -> np.ndar
     total, fraction = as_count(total, "total", minimum=2), as_scalar(fraction, "fraction")
     if not 0 < fraction < 1:  # the warm-up share, and one-cycle's rising share
         raise ValueError(f"fraction must lie strictly between 0 and 1, got {fraction}")
-    if name not in SCHEDULES:
-        raise ValueError(f"name must be one of {', '.join(map(repr, SCHEDULES))}; got {name!r}")
     return np.array([SCHEDULES[name](t, lr, total, fraction) for t in range(total)])
 
 
@@ -208,7 +206,7 @@ def draw_schedule(figure: Figure, name: str, lr: float, total: int, fraction: fl
 
 def schedule_explorer(name: str = "warmup + cosine", lr: float = 0.1, total: int = 1000, fraction: float = 0.1) -> Explorer:
     """Pick a schedule and its settings → the learning rate over training."""
-    name, total = one_of(name, "name", SCHEDULES), within(total, "total", 20, 2000, integer=True)
+    name, total = as_choice(name, "name", tuple(SCHEDULES)), within(total, "total", 20, 2000, integer=True)
     controls = {
         "name": widgets.Dropdown(options=list(SCHEDULES), value=name, description="schedule"),
         "lr": widgets.FloatLogSlider(value=lr, min=-4, max=0, step=0.1, description="peak lr", continuous_update=False),

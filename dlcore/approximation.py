@@ -17,7 +17,7 @@ from typing import NamedTuple
 import torch
 
 from . import activations
-from ._validation import as_choice, as_count, as_float_tensor, as_xy
+from ._validation import as_choice, as_count, as_float_tensor
 
 __all__ = ["UnitFit", "hidden_units", "fit_hidden_units"]
 
@@ -50,8 +50,11 @@ def hidden_units(x: torch.Tensor, knots: torch.Tensor, unit: str = "relu") -> to
 
 def fit_hidden_units(x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str = "relu") -> UnitFit:
     """Fit ``y`` (1-D, over the 1-D ``x``) with ``n_units`` hidden units, Eq. (eq-one-hidden-layer)."""
-    x, y = as_xy(x, y)
-    x, y = x.double(), y.double()
+    x, y = as_float_tensor(x, "x").double(), as_float_tensor(y, "y").double()
+    if x.ndim != 1 or y.shape != x.shape:
+        raise ValueError(f"x and y must be 1-D of the same length, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
+        raise ValueError("x and y must be finite (no NaN or infinite value)")
     n_units = as_count(n_units, "n_units", minimum=1)
     unit = as_choice(unit, "unit", ("relu", "sigmoid"))
     if x.numel() < n_units + 1:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import torch
 
-from ._validation import as_choice, as_count, as_nonnegative, as_scalar, as_xy
+from ._validation import as_choice, as_count, as_float_tensor, as_nonnegative, as_scalar
 
 __all__ = ["Line", "fit_line"]
 
@@ -39,8 +39,11 @@ def fit_line(x: torch.Tensor, y: torch.Tensor, loss: str = "mse", delta: float =
     ``loss`` is ``"mse"`` (closed form), ``"mae"`` or ``"huber"`` (with ``delta``), the
     last two by IRLS until the parameters move less than ``tol``.
     """
-    x, y = as_xy(x, y)
-    x, y = x.double(), y.double()
+    x, y = as_float_tensor(x, "x").double(), as_float_tensor(y, "y").double()
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D of the same length, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
+        raise ValueError("x and y must be finite (no NaN or infinite value)")
     tol = as_nonnegative(tol, "tol")
     if x.numel() < 2 or bool((x == x[0]).all()):
         raise ValueError("x must hold at least two distinct values to determine a line")

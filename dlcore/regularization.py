@@ -7,6 +7,8 @@
   ``Lasso``/``ElasticNet``/``Ridge`` objective).
 * :func:`dropout` and :class:`Dropout` — inverted dropout, Eq. (eq-dropout), or the
   original form that scales at test time instead.
+* :func:`decay_weights_` — decoupled weight decay, :math:`\\theta \\leftarrow (1 - \\eta\\lambda)\\theta`,
+  Eq. (eq-weight-decay), applied beside any optimizer's step.
 * :class:`EarlyStopping` — patience on a validation metric.
 * :func:`smooth_labels` — the targets of label smoothing, Eq. (eq-smooth-labels).
 * :func:`clip_grad_norm_` — gradient clipping by the global norm, Eq. (eq-clip-norm).
@@ -24,7 +26,7 @@ import torch
 from ._validation import as_choice, as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = ["l2_penalty", "l1_penalty", "soft_threshold", "penalized_least_squares", "dropout", "Dropout",
-           "EarlyStopping", "smooth_labels", "clip_grad_norm_", "augment_images"]
+           "decay_weights_", "EarlyStopping", "smooth_labels", "clip_grad_norm_", "augment_images"]
 
 
 def _tensors(parameters, name: str = "parameters") -> list[torch.Tensor]:
@@ -85,6 +87,24 @@ def penalized_least_squares(X: torch.Tensor, y: torch.Tensor, l1: float = 0.0, l
         if converged:
             break
     return w
+
+
+@torch.no_grad()
+def decay_weights_(parameters, lr: float, weight_decay: float) -> None:
+    """Decoupled weight decay: multiply every tensor in ``parameters`` by ``1 − lr · weight_decay``
+    in place, Eq. (eq-weight-decay).
+
+    Called between ``loss.backward()`` and ``optimizer.step()``, it gives any optimizer true
+    weight decay, outside its gradient statistics; beside ``Adam`` it is ``torch.optim.AdamW``,
+    which also multiplies the decay by the learning rate.
+    """
+    tensors = _tensors(parameters)
+    lr, weight_decay = as_nonnegative(lr, "lr"), as_nonnegative(weight_decay, "weight_decay")
+    if lr * weight_decay > 1:
+        raise ValueError(f"lr · weight_decay must be at most 1 (a factor 1 − lr · weight_decay below 0 flips the "
+                         f"weights' signs), got lr={lr}, weight_decay={weight_decay}")
+    for t in tensors:
+        t.mul_(1 - lr * weight_decay)
 
 
 def _probability(p) -> float:

@@ -374,6 +374,8 @@ CALLS: dict[str, Call] = {
     "regularization.clip_grad_norm_": Call(lambda parameters, max_norm, norm_type: regularization.clip_grad_norm_(_with_grads(parameters), max_norm, norm_type),
                                            lambda: dict(parameters=[tensor(3, 2), tensor(2, seed=1)], max_norm=1.0, norm_type=2.0),
                                            lambda parameters, max_norm, norm_type: torch.nn.utils.clip_grad_norm_(_with_grads(parameters), max_norm, norm_type)),
+    "regularization.decay_weights_": Call(regularization.decay_weights_, lambda: dict(parameters=[tensor(3, 2), tensor(2, seed=1)], lr=0.1,
+                                                                                      weight_decay=0.5), in_place=("parameters",)),
     "regularization.augment_images": Call(regularization.augment_images, lambda: dict(X=tensor(3, 16), height=4, width=4, max_shift=1, noise=0.1,
                                                                                       generator=torch.Generator().manual_seed(0))),
     # ------------------------------------------------------------------- robust, train

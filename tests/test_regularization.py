@@ -50,6 +50,51 @@ def test_sgd_on_loss_plus_l2_is_torchs_sgd_with_weight_decay(momentum):
     torch.testing.assert_close(run(0.05, 0.0), run(0.0, 0.05), rtol=0, atol=1e-13)
 
 
+def _decayed_run(make_optimizer, l2=0.0, decay=0.0, lr=0.05):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(6, 3).double()
+    X, y = torch.randn(40, 6, dtype=D), torch.randint(0, 3, (40,))
+    opt = make_optimizer(model.parameters(), lr)
+    for _ in range(60):
+        opt.zero_grad()
+        (F.cross_entropy(model(X), y) + reg.l2_penalty(model.parameters(), l2)).backward()
+        reg.decay_weights_(model.parameters(), lr, decay)
+        opt.step()
+    return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_decay_weights_is_one_step_of_torchs_sgd_weight_decay_on_a_zero_gradient(lr, weight_decay):
+    ours = torch.randn(4, 3, dtype=D)
+    theirs = ours.clone().requires_grad_()
+    theirs.grad = torch.zeros_like(theirs)
+    torch.optim.SGD([theirs], lr=lr, weight_decay=weight_decay).step()
+    reg.decay_weights_([ours], lr, weight_decay)
+    torch.testing.assert_close(ours, theirs.detach(), rtol=1e-15, atol=1e-15)
+
+
+def test_adam_beside_decay_weights_is_torchs_adamw():
+    adamw = _decayed_run(lambda p, lr: torch.optim.AdamW(p, lr=lr, weight_decay=0.3))
+    torch.testing.assert_close(_decayed_run(lambda p, lr: torch.optim.Adam(p, lr=lr), decay=0.3), adamw, rtol=0, atol=1e-13)
+    torch.testing.assert_close(_decayed_run(lambda p, lr: optim.AdamW(p, lr=lr, weight_decay=0.3)), adamw, rtol=0, atol=1e-13)
+
+
+def test_decay_equals_l2_for_plain_sgd_only():
+    sgd = lambda p, lr: torch.optim.SGD(p, lr=lr)  # noqa: E731
+    momentum = lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9)  # noqa: E731
+    torch.testing.assert_close(_decayed_run(sgd, l2=0.3), _decayed_run(sgd, decay=0.3), rtol=0, atol=1e-13)
+    assert (_decayed_run(momentum, l2=0.3) - _decayed_run(momentum, decay=0.3)).abs().max() > 1e-2
+
+
+def test_decay_weights_refuses_a_factor_below_zero_and_leaves_gradients_alone():
+    w = torch.ones(3, requires_grad=True)
+    w.grad = torch.full((3,), 2.0)
+    with pytest.raises(ValueError, match="lr · weight_decay must be at most 1"):
+        reg.decay_weights_([w], 2.0, 1.0)
+    reg.decay_weights_([w], 0.5, 1.0)
+    assert torch.equal(w.detach(), torch.full((3,), 0.5)) and torch.equal(w.grad, torch.full((3,), 2.0))
+
+
 def test_soft_threshold_zeroes_small_entries_exactly():
     w = torch.tensor([-3.0, -0.5, 0.0, 0.2, 1.5], dtype=D)
     torch.testing.assert_close(reg.soft_threshold(w, 1.0), torch.tensor([-2.0, 0.0, 0.0, 0.0, 0.5], dtype=D))

@@ -93,14 +93,18 @@ class DeepMLP(nn.Module):
 class Flow(NamedTuple):
     """Per hidden layer, input side first."""
 
-    grad_norms: torch.Tensor  #: Frobenius norm of dLoss/dW_l
+    grad_norms: torch.Tensor  #: Frobenius norm of dLoss/dW_l, in float64
     activation_stds: torch.Tensor  #: standard deviation of h_l over the batch and units
     loss: float
 
 
 def measure_flow(model: DeepMLP, x: torch.Tensor, y: torch.Tensor) -> Flow:
     """Backpropagate the mean squared error of ``model(x)`` against ``y`` once and
-    read every hidden layer's weight-gradient norm (the model's gradients are reset)."""
+    read every hidden layer's weight-gradient norm (the model's gradients are reset).
+
+    The norms are summed in float64: a float32 gradient whose entries are all about 1e-32
+    has squares of 1e-64, far below float32's smallest subnormal (1.4e-45), and its float32
+    norm would read exactly 0."""
     x, y = as_model_input(model, x, "x"), as_float_tensor(y, "y")
     model.zero_grad(set_to_none=True)
     kept: list[torch.Tensor] = []
@@ -110,7 +114,7 @@ def measure_flow(model: DeepMLP, x: torch.Tensor, y: torch.Tensor) -> Flow:
     loss = torch.mean((output - y) ** 2)
     loss.backward()
     loss = loss.detach()
-    norms = torch.stack([layer.weight.grad.norm() for layer in model.hidden]).detach()
+    norms = torch.stack([torch.linalg.vector_norm(layer.weight.grad, dtype=torch.float64) for layer in model.hidden])
     stds = torch.stack([h.detach().std() for h in kept])
     model.zero_grad(set_to_none=True)
     return Flow(norms.cpu(), stds.cpu(), loss.item())

@@ -25,6 +25,21 @@ def test_measured_gradients_are_autograds():
     assert flow.activation_stds[-1].item() == pytest.approx(h.std().item())
 
 
+def test_a_vanishing_float32_gradient_has_a_nonzero_norm_at_depth_200():
+    # Xavier under ReLU halves the gradient's square per layer: the first layers' entries
+    # are near 1e-32, nonzero in float32, and their float32 squares underflow to 0.
+    flow = gradflow.gradient_flow(200, 64, activation="relu", init_name="xavier")
+    torch.manual_seed(0)
+    model = gradflow.DeepMLP(200, 64, activation="relu", init_name="xavier")
+    generator = torch.Generator().manual_seed(0)
+    x, y = torch.randn(256, 64, generator=generator), torch.randn(256, 1, generator=generator)
+    torch.nn.functional.mse_loss(model(x), y).backward()
+    first = model.hidden[0].weight.grad
+    assert first.dtype == torch.float32 and first.count_nonzero() > 0 and (first**2).count_nonzero() == 0  # the trap
+    assert flow.grad_norms.dtype == torch.float64 and (flow.grad_norms > 0).all()
+    torch.testing.assert_close(flow.grad_norms[0], first.double().norm(), rtol=1e-12, atol=0)
+
+
 def test_the_chapters_three_regimes():
     vanishing = gradflow.gradient_flow(30, 64, activation="sigmoid", init_name="xavier")
     healthy = gradflow.gradient_flow(30, 64, activation="relu", init_name="he")

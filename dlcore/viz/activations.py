@@ -93,11 +93,13 @@ def verdict(flow: gradflow.Flow) -> str:
     return "healthy"
 
 
-def _log_plot(ax, values: torch.Tensor, colour: str, floor: float = 1e-30) -> None:
-    """Per-layer values on a log axis; zeros sit on the floor, overflow is marked ×."""
+def _log_plot(ax, values: torch.Tensor, colour: str) -> None:
+    """Per-layer values on a log axis; zeros sit a decade below the smallest nonzero value, overflow is marked ×."""
     layers = np.arange(1, len(values) + 1)
     values = values.double().numpy()
     finite = np.isfinite(values)
+    positive = values[finite & (values > 0)]
+    floor = positive.min() / 10 if positive.size else 1e-30
     ax.semilogy(layers[finite], np.maximum(values[finite], floor), "o-", color=colour, ms=3)
     if (~finite).any():
         ax.plot(layers[~finite], np.full((~finite).sum(), ax.get_ylim()[1]), "x", color=PALETTE["black"], ms=8, label="overflow (inf/NaN)")

@@ -10,9 +10,9 @@ and its trajectory equals ``torch.optim``'s single-tensor implementation (to rou
 every option here. For one parameter tensor :math:`\\theta` with gradient :math:`g_t` at
 step :math:`t = 1, 2, \\dots` the update rules are
 
-* SGD, Eq. (eq-sgd-momentum): :math:`b_t = \\mu b_{t-1} + (1 - \\tau) g_t` (with
-  :math:`b_1 = g_1`), :math:`\\theta \\leftarrow \\theta - \\eta\\, b_t`, or with Nesterov
-  :math:`\\theta \\leftarrow \\theta - \\eta (g_t + \\mu b_t)`, Eq. (eq-nesterov);
+* SGD, Eq. (eq-sgd-momentum): :math:`u_t = \\mu u_{t-1} + (1 - \\tau) g_t` (with
+  :math:`u_1 = g_1`), :math:`\\theta \\leftarrow \\theta - \\eta\\, u_t`, or with Nesterov
+  :math:`\\theta \\leftarrow \\theta - \\eta (g_t + \\mu u_t)`, Eq. (eq-nesterov);
 * Adagrad, Eq. (eq-adagrad): :math:`s_t = s_{t-1} + g_t^2`,
   :math:`\\theta \\leftarrow \\theta - \\eta_t\\, g_t / (\\sqrt{s_t} + \\epsilon)`;
 * RMSprop, Eq. (eq-rmsprop): :math:`s_t = \\alpha s_{t-1} + (1 - \\alpha) g_t^2`,

@@ -126,6 +126,32 @@ def test_no_todo_in_the_book():
     assert not [p.name for p in sources if "TODO" in p.read_text()]
 
 
+def markdown_of(path: Path) -> str:
+    if path.suffix == ".md":
+        return path.read_text()
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
+
+
+# The notes the book grew from are not the reader's: their claims are quoted as they
+# circulate ("Common misconception"), never attributed to notes the reader has not seen.
+NOTES = re.compile(r"\bnotes\b|\bthe seeds\b", re.I)
+
+
+def test_the_book_never_mentions_the_notes_it_grew_from():
+    sources = [*NOTEBOOKS, *(ROOT / "chapters").glob("*.md")]
+    assert not {p.name: NOTES.findall(markdown_of(p)) for p in sources if NOTES.search(markdown_of(p))}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_misconception_boxes_are_warnings_that_say_why(path):
+    text = markdown_of(path)
+    boxes = re.findall(r"```\{admonition\} Common misconception: ([^\n]+)\n(.*?)\n```", text, re.S)
+    assert len(boxes) == text.count("Common misconception"), "a misconception box is not a closed admonition"
+    for title, body in boxes:
+        assert body.startswith(":class: warning\n"), title
+        assert len(body.split()) >= 20, f"the box '{title}' quotes a claim without saying why it is wrong"
+
+
 def test_package_metadata_points_at_the_same_repository():
     text = (ROOT / "pyproject.toml").read_text()
     assert f'Source = "{REPO_URL}"' in text

@@ -12,11 +12,12 @@ export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
 export MKL_NUM_THREADS := 2
 
-.PHONY: help book test perturb browser colab notebooks bench lab lock clean
+.PHONY: help book test nbval perturb browser colab notebooks bench lab lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
 	@echo "make test       run every test: dlcore against its oracles, widgets, checkers, nbval on all chapters"
+	@echo "make nbval NB=chapters/02_metrics.ipynb   one chapter under nbval strict, as make test runs it"
 	@echo "make perturb    nbval on every chapter again with torch's kernels on other instruction sets and 1 thread"
 	@echo "make browser    read the built book in headless Chromium (Debian's chromium package): math, images, widgets, links, offline"
 	@echo "make colab      execute every chapter with dlcore's wheel in a Colab-like environment (requirements/colab.txt)"
@@ -55,9 +56,16 @@ $(WIDGETS7)/.installed: requirements/ipywidgets7.txt $(STAMP)
 # made with two threads, must then reproduce with one.
 PARALLEL := -n 2 --dist loadfile
 ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+# nbval strict on the stored outputs, masking what truly varies (tests/nbval_sanitize.cfg).
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(STAMP) $(WIDGETS7)/.installed
-	$(ONE_THREAD) PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest $(PARALLEL) -p no:nbval -p no:cacheprovider -o addopts="" -q -W "ignore::DeprecationWarning" tests/test_viz_*.py
-	$(ONE_THREAD) $(BIN)/python -m pytest $(PARALLEL)
+	$(ONE_THREAD) PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest $(PARALLEL) -p no:nbval -q -W "ignore::DeprecationWarning" tests/test_viz_*.py
+	$(ONE_THREAD) $(BIN)/python -m pytest $(PARALLEL) $(NBVAL) tests chapters
+
+# One chapter (or several) under nbval strict, as `make test` runs them: make nbval NB=chapters/02_metrics.ipynb
+NB ?= chapters
+nbval: $(STAMP)
+	$(ONE_THREAD) $(BIN)/python -m pytest -q $(NBVAL) $(NB)
 
 # The stored outputs must not depend on the CPU that made them: every chapter again under
 # nbval strict, with torch, MKL, oneDNN, numpy and OpenBLAS forced to AVX2, then to no SIMD
@@ -72,7 +80,7 @@ $(VENV)/.browser-installed: requirements/browser.txt $(STAMP)
 # After `make book`. Needs Debian's chromium (and fonts-noto-cjk for the glossary's
 # Chinese terms): `apt-get install chromium fonts-noto-cjk`. Screenshots: _build/screenshots/.
 browser: $(VENV)/.browser-installed
-	$(BIN)/python -m pytest -p no:nbval -p no:cacheprovider -o addopts="" -q browser/
+	$(BIN)/python -m pytest -p no:nbval -q browser/
 
 # Colab, as far as this machine can prove it: dlcore's wheel installed, with its
 # dependencies, into a separate environment that holds Colab's recorded versions
@@ -88,7 +96,7 @@ colab: $(STAMP)
 		$$($(BIN)/python scripts/check_colab_env.py --pins)
 	$(COLAB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check build/colab-wheel/dlcore-*.whl
 	$(COLAB_ENV)/bin/python scripts/check_colab_env.py
-	cd chapters && ../$(COLAB_ENV)/bin/python -m pytest -p no:cacheprovider -o addopts="" --nbval-lax --nbval-current-env -q 0*.ipynb
+	cd chapters && ../$(COLAB_ENV)/bin/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env -q 0*.ipynb
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py chapters/*.ipynb

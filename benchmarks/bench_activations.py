@@ -4,7 +4,7 @@
 
 dlcore writes each activation from elementary operations (so the book can show the
 formula autograd differentiates); torch runs one fused kernel per direction. The
-ratio says what that clarity costs; no budget applies (BOOK.md sets none for
+ratio says what that clarity costs; no budget applies (docs/DESIGN.md sets none for
 activations), and no model should use these in place of torch's.
 """
 

@@ -1,5 +1,5 @@
 """dlcore.cluster.kmeans against sklearn.cluster.KMeans(algorithm="lloyd", n_init=1), from the
-same initial centres for the same number of iterations (BOOK.md's budget: within 1.5x).
+same initial centres for the same number of iterations (the budget in docs/DESIGN.md: within 1.5x).
 
     python benchmarks/bench_cluster.py
 

@@ -1,4 +1,4 @@
-"""dlcore.metrics against sklearn.metrics on 10^6 scores (BOOK.md's budget: no slower, ratio <= 1).
+"""dlcore.metrics against sklearn.metrics on 10^6 scores (the budget in docs/DESIGN.md: no slower, ratio <= 1).
 
     python benchmarks/bench_metrics.py
 """

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_norm.py
 
-BOOK.md's budget for issue 12: at most 3x the fused built-ins. dlcore writes each
+The budget in docs/DESIGN.md: at most 3x the fused built-ins. dlcore writes each
 normalisation from reductions and element-wise operations that autograd differentiates
 (so the book can show the formula); torch runs one kernel per direction.
 """

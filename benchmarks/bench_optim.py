@@ -2,7 +2,7 @@
 
     python benchmarks/bench_optim.py
 
-BOOK.md's budget: within 1.3x of torch.optim's single-tensor path (``foreach=False``),
+The budget in docs/DESIGN.md: within 1.3x of torch.optim's single-tensor path (``foreach=False``),
 which runs the same update one parameter tensor at a time, as dlcore does. torch's
 ``foreach=True`` path (its default on a GPU) updates all tensors in a few fused
 multi-tensor kernels; it is timed too, for reference. The gradients are fixed, so only

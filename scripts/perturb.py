@@ -28,6 +28,8 @@ PROFILES = {
         OPENBLAS_CORETYPE="Nehalem", numpy_keep=None),
 }
 ONE_THREAD = dict(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+# As the Makefile's NBVAL: strict comparison, the stored outputs' sanitize rules.
+NBVAL = ("--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg")
 
 
 def numpy_features_to_disable(keep: str | None) -> str:
@@ -50,7 +52,7 @@ def environment(profile: dict) -> dict:
 def main(args: list[str]) -> int:
     for name, profile in PROFILES.items():
         print(f"== nbval with every library on {name}, 1 thread", flush=True)
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", *(args or ["chapters/"])], env=environment(profile))
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", *NBVAL, *(args or ["chapters/"])], env=environment(profile))
         if result.returncode:
             return result.returncode
     return 0

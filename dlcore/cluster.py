@@ -19,7 +19,7 @@ import torch
 
 from ._validation import as_choice, as_count, as_nonnegative, refuse_meta
 
-__all__ = ["KMeansResult", "as_points", "pairwise_distances", "assign", "kmeans_plus_plus", "kmeans", "silhouette_score"]
+__all__ = ["KMeansResult", "as_points", "pairwise_distances", "assign", "kmeans_plus_plus", "lloyd", "kmeans", "silhouette_score"]
 
 METRICS = ("euclidean", "manhattan", "cosine")
 _CHUNK_ELEMENTS = 2**24  # distances computed in row blocks of at most this many entries
@@ -192,9 +192,18 @@ def _initial_centers(X: torch.Tensor, k: int, init, seed: int) -> torch.Tensor:
             return kmeans_plus_plus(X, k, seed, n_local_trials=None)
         chosen = torch.randperm(X.shape[0], generator=_generator(seed, X.device), device=X.device)[:k]
         return X[chosen].clone()
-    centers = as_points(init, "init", device=X.device).to(X.dtype)
-    if centers.shape != (k, X.shape[1]):
+    centers = _as_centers(init, X, "init")
+    if centers.shape[0] != k:
         raise ValueError(f"init must have shape (k, d) = ({k}, {X.shape[1]}), got {tuple(centers.shape)}")
+    return centers
+
+
+def _as_centers(centers, X: torch.Tensor, name: str) -> torch.Tensor:
+    """Starting centres: a (k, d) array with X's d columns and at most as many rows as X, copied."""
+    centers = as_points(centers, name, device=X.device).to(X.dtype)
+    if centers.shape[1] != X.shape[1] or centers.shape[0] > X.shape[0]:
+        raise ValueError(f"{name} must have shape (k, d) with d = {X.shape[1]} and k at most {X.shape[0]}, "
+                         f"got {tuple(centers.shape)}")
     return centers.clone()
 
 
@@ -230,28 +239,47 @@ def _update(X: torch.Tensor, labels: torch.Tensor, squared: torch.Tensor, center
     return sums / counts[:, None]
 
 
-def _lloyd(X: torch.Tensor, centers: torch.Tensor, max_iter: int, tol: float):
-    labels_old = torch.full((X.shape[0],), -1, dtype=torch.long, device=X.device)
-    history, trail = [], [centers]
-    strict = False
-    x_squared = (X * X).sum(1)
-    columns = X.T.contiguous() if not X.is_cuda and X.shape[1] < _NARROW_FEATURES else None
+class _LloydSpeedPath:
+    """What every Lloyd iteration reuses, for speed only: ‖x‖² per row, and, for narrow data
+    on a CPU, X's columns (one weighted bincount per feature sums clusters faster there)."""
+
+    def __init__(self, X: torch.Tensor):
+        self.X, self.x_squared = X, (X * X).sum(1)
+        self.columns = X.T.contiguous() if not X.is_cuda and X.shape[1] < _NARROW_FEATURES else None
+
+    def nearest(self, centers: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return _nearest(self.X, centers, self.x_squared)
+
+    def update(self, labels: torch.Tensor, squared: torch.Tensor, centers: torch.Tensor) -> torch.Tensor:
+        return _update(self.X, labels, squared, centers, self.columns)
+
+
+def lloyd(X, centers, *, max_iter: int = 300, tol: float = 0.0) -> KMeansResult:
+    r"""Lloyd's algorithm from the starting ``centers`` (k, d): alternate the assignment,
+    Eq. (eq-lloyd-assign), and the update, Eq. (eq-lloyd-update), until the labels repeat, or
+    the centres move by a total squared distance of at most ``tol``, or ``max_iter``
+    iterations have run. The inertia never increases (:attr:`KMeansResult.history`)."""
+    X = as_points(X)
+    centers = _as_centers(centers, X, "centers")
+    max_iter, tol = as_count(max_iter, "max_iter", minimum=1), as_nonnegative(tol, "tol")
+    fast = _LloydSpeedPath(X)
+    history, trail, previous = [], [centers], None
     for iteration in range(1, max_iter + 1):
-        labels, squared = _nearest(X, centers, x_squared)  # assignment, Eq. (eq-lloyd-assign)
+        labels, squared = fast.nearest(centers)  # assign, Eq. (eq-lloyd-assign)
         history.append(squared.sum())
-        new_centers = _update(X, labels, squared, centers, columns)
-        shift = ((new_centers - centers) ** 2).sum()
+        new_centers = fast.update(labels, squared, centers)  # update, Eq. (eq-lloyd-update)
+        moved = ((new_centers - centers) ** 2).sum()
         centers = new_centers
         trail.append(centers)
-        if torch.equal(labels, labels_old):
-            strict = True
+        if previous is not None and torch.equal(labels, previous):
+            break  # the labels repeat, so the centres did too: a fixed point, and the labels match them
+        if moved <= tol:
+            labels, squared = fast.nearest(centers)  # the centres moved a little: labels to match them
             break
-        if shift <= tol:
-            break
-        labels_old = labels
-    if not strict:  # the last update moved the centres: re-assign so labels match them
-        labels, squared = _nearest(X, centers, x_squared)
-    return centers, labels, squared.sum().item(), iteration, torch.stack(history).cpu(), torch.stack(trail).cpu()
+        previous = labels
+    else:
+        labels, squared = fast.nearest(centers)  # out of iterations: labels to match the last centres
+    return KMeansResult(centers, labels, squared.sum().item(), iteration, torch.stack(history).cpu(), torch.stack(trail).cpu())
 
 
 def kmeans(X, k: int, init="k-means++", n_init: int = 1, max_iter: int = 300, tol: float = 1e-4, seed: int = 0,
@@ -274,11 +302,10 @@ def kmeans(X, k: int, init="k-means++", n_init: int = 1, max_iter: int = 300, to
     best = None
     for restart in range(n_init):
         start = _initial_centers(X, k, init, seed + restart)
-        run = _lloyd(X, start, max_iter, tol)
-        if best is None or run[2] < best[2]:
+        run = lloyd(X, start, max_iter=max_iter, tol=tol)
+        if best is None or run.inertia < best.inertia:
             best = run
-    centers, labels, inertia, n_iter, history, trail = best
-    return KMeansResult(centers, labels, inertia, n_iter, history, trail)
+    return best
 
 
 def silhouette_score(X, labels) -> float:

@@ -33,6 +33,8 @@ from ._validation import as_choice, as_float_tensor, as_nonnegative, as_scalar
 __all__ = [
     "calculate_gain",
     "fan_in_and_fan_out",
+    "xavier_std",
+    "kaiming_std",
     "zeros_",
     "normal_",
     "xavier_uniform_",
@@ -104,21 +106,23 @@ def _normal_with_std(tensor: torch.Tensor, std: float, generator) -> torch.Tenso
         return tensor.normal_(0, std, generator=generator)
 
 
-def _xavier_std(tensor: torch.Tensor, gain: float) -> float:
+def xavier_std(tensor: torch.Tensor, gain: float = 1.0) -> float:
+    r"""The standard deviation of Glorot & Bengio's initialisation, Eq. (eq-xavier):
+    :math:`g \sqrt{2 / (n_\text{in} + n_\text{out})}`."""
     fan_in, fan_out = fan_in_and_fan_out(tensor)
-    return as_nonnegative(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))
+    return as_nonnegative(gain, "gain") * math.sqrt(2.0 / (fan_in + fan_out))
 
 
 def xavier_uniform_(tensor: torch.Tensor, gain: float = 1.0, *, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Glorot & Bengio's initialisation, Eq. (eq-xavier): uniform with variance
     :math:`g^2 \cdot 2/(n_\text{in} + n_\text{out})`, a compromise between keeping the
     forward signal (:math:`1/n_\text{in}`) and the backward gradient (:math:`1/n_\text{out}`)."""
-    return _uniform_with_std(tensor, _xavier_std(tensor, gain), generator)
+    return _uniform_with_std(tensor, xavier_std(tensor, gain), generator)
 
 
 def xavier_normal_(tensor: torch.Tensor, gain: float = 1.0, *, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""As :func:`xavier_uniform_`, drawn from :math:`N(0, g^2 \cdot 2/(n_\text{in} + n_\text{out}))`."""
-    return _normal_with_std(tensor, _xavier_std(tensor, gain), generator)
+    return _normal_with_std(tensor, xavier_std(tensor, gain), generator)
 
 
 def _is_empty(tensor: torch.Tensor) -> bool:
@@ -129,7 +133,10 @@ def _is_empty(tensor: torch.Tensor) -> bool:
     return False
 
 
-def _kaiming_std(tensor: torch.Tensor, a: float, mode: str, nonlinearity: str) -> float:
+def kaiming_std(tensor: torch.Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> float:
+    r"""The standard deviation of He et al.'s initialisation, Eq. (eq-he): :math:`g / \sqrt{n}`,
+    :math:`n` the fan given by ``mode`` and :math:`g` the gain of ``nonlinearity`` (with
+    negative slope ``a`` for a leaky ReLU)."""
     fan_in, fan_out = fan_in_and_fan_out(tensor)
     fan = fan_in if as_choice(mode, "mode", ("fan_in", "fan_out")) == "fan_in" else fan_out
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
@@ -144,7 +151,7 @@ def kaiming_uniform_(
     (0: plain ReLU, so :math:`g^2 = 2`)."""
     if _is_empty(tensor):
         return tensor
-    return _uniform_with_std(tensor, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+    return _uniform_with_std(tensor, kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
 def kaiming_normal_(
@@ -154,7 +161,7 @@ def kaiming_normal_(
     r"""As :func:`kaiming_uniform_`, drawn from :math:`N(0, g^2 / n)`."""
     if _is_empty(tensor):
         return tensor
-    return _normal_with_std(tensor, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+    return _normal_with_std(tensor, kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
 # The other names the same methods go by.

@@ -46,6 +46,7 @@ __all__ = [
     "InstanceNorm",
     "GroupNorm",
     "RMSNorm",
+    "Normalize",
 ]
 
 
@@ -57,7 +58,7 @@ def _summed_to(tensor: torch.Tensor, shape) -> torch.Tensor:
     return summed.clone() if summed.data_ptr() == tensor.data_ptr() else summed
 
 
-class _Normalize(torch.autograd.Function):
+class Normalize(torch.autograd.Function):
     r""":math:`y = \gamma \hat x + \beta` with :math:`\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}`
     over ``dims`` (Eqs. (eq-batch-norm) and (eq-layer-norm)), and the backward pass derived
     in Eq. (eq-norm-backward). For :math:`g = \partial L / \partial y` and
@@ -71,8 +72,41 @@ class _Normalize(torch.autograd.Function):
     the sums over the axes :math:`\gamma` and :math:`\beta` are broadcast along, the means
     over ``dims``. ``weight`` and ``bias`` (either may be None) come already shaped to
     broadcast against ``x``. Autograd would assemble the same gradient from a dozen passes
-    over the data; the formula needs half as many (``benchmarks/bench_norm.py``).
+    over the data; the formula needs half as many. This is the readable form; the layers
+    call :class:`_NormalizeSpeedPath`, the same arithmetic with fewer temporaries
+    (``benchmarks/bench_norm.py``), which the tests check against it.
     """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, weight, bias, dims: tuple[int, ...], eps: float):
+        mean = x.mean(dim=dims, keepdim=True)
+        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)  # biased, ÷ n
+        inv_std = 1 / torch.sqrt(var + eps)
+        x_hat = (x - mean) * inv_std
+        ctx.dims = dims
+        ctx.save_for_backward(x_hat, inv_std, weight, bias)
+        ctx.mark_non_differentiable(mean, var)
+        return _affine(x_hat, weight, bias), mean, var
+
+    @staticmethod
+    @once_differentiable  # the backward is not itself differentiable: a second derivative raises
+    def backward(ctx, grad: torch.Tensor, _mean_grad, _var_grad):
+        x_hat, inv_std, weight, bias = ctx.saved_tensors
+        g_hat = grad if weight is None else grad * weight  # ∂L/∂x̂ = γ g
+        mean_g_hat = g_hat.mean(dim=ctx.dims, keepdim=True)
+        projection = (g_hat * x_hat).mean(dim=ctx.dims, keepdim=True)
+        grad_x = (g_hat - mean_g_hat - x_hat * projection) * inv_std  # Eq. (eq-norm-backward)
+        grad_weight = _summed_to(grad * x_hat, weight.shape) if weight is not None and ctx.needs_input_grad[1] else None
+        grad_bias = _summed_to(grad, bias.shape) if bias is not None and ctx.needs_input_grad[2] else None
+        return grad_x, grad_weight, grad_bias, None, None
+
+
+class _NormalizeSpeedPath(torch.autograd.Function):
+    """The speed path of :class:`Normalize`, which every layer calls: the same arithmetic and
+    Eq. (eq-norm-backward), written with fewer temporaries (in-place updates, the variance
+    from ``vector_norm``), which brings the layers within their budget of torch's fused
+    kernels (``benchmarks/bench_norm.py``). ``tests/test_norm.py`` checks it against
+    :class:`Normalize`, values and gradients."""
 
     @staticmethod
     def forward(ctx, x: torch.Tensor, weight, bias, dims: tuple[int, ...], eps: float):
@@ -109,7 +143,7 @@ class _Normalize(torch.autograd.Function):
 def _normalize(x: torch.Tensor, dims: tuple[int, ...], eps: float, weight=None, bias=None):
     """γ x̂ + β over ``dims``; also returns the mean and the biased variance (constants to
     autograd: only the output carries a gradient)."""
-    return _Normalize.apply(x, weight, bias, dims, eps)
+    return _NormalizeSpeedPath.apply(x, weight, bias, dims, eps)
 
 
 def _broadcastable(weight, bias, shape) -> tuple[torch.Tensor | None, torch.Tensor | None]:

@@ -216,6 +216,7 @@ CALLS: dict[str, Call] = {
                                        lambda X, Y: torch.cdist(X, Y)),
     "cluster.assign": Call(cluster.assign, lambda: dict(X=tensor(5, 2), centers=tensor(2, 2, seed=1))),
     "cluster.kmeans_plus_plus": Call(cluster.kmeans_plus_plus, lambda: dict(X=tensor(20, 2), k=3, seed=1)),
+    "cluster.lloyd": Call(cluster.lloyd, lambda: dict(X=tensor(20, 2), centers=tensor(3, 2, seed=1), max_iter=50, tol=1e-8)),
     "cluster.kmeans": Call(cluster.kmeans, lambda: dict(X=tensor(20, 2), k=3, seed=1, max_iter=50, tol=1e-4)),
     "cluster.silhouette_score": Call(cluster.silhouette_score, lambda: dict(X=tensor(12, 2), labels=labels(12, 3))),
     # ------------------------------------------------------------------------- data
@@ -243,6 +244,8 @@ CALLS: dict[str, Call] = {
     "init.calculate_gain": Call(init.calculate_gain, lambda: dict(nonlinearity="leaky_relu", param=0.2),
                                 lambda nonlinearity, param: torch.nn.init.calculate_gain(nonlinearity, param)),
     "init.fan_in_and_fan_out": Call(init.fan_in_and_fan_out, lambda: dict(tensor=tensor(3, 4))),
+    "init.xavier_std": Call(init.xavier_std, lambda: dict(tensor=tensor(3, 4), gain=1.0)),
+    "init.kaiming_std": Call(init.kaiming_std, lambda: dict(tensor=tensor(3, 4), a=0.1, mode="fan_in", nonlinearity="leaky_relu")),
     "init.zeros_": Call(init.zeros_, lambda: dict(tensor=tensor(3, 4)), in_place=("tensor",)),
     **{
         f"init.{name}": Call(getattr(init, name), lambda: dict(tensor=tensor(3, 4), generator=torch.Generator().manual_seed(0)), in_place=("tensor",))
@@ -507,6 +510,8 @@ NOT_CALLED = {
         "distill.Quantized", "gradflow.Flow", "landscape.Surface", "metrics.PrecisionRecallFscore", "metrics.ThresholdCounts", "metrics.RocCurve",
         "metrics.PrecisionRecallCurve", "optim.Trajectory", "robust.Line",
     )},
+    "norm.Normalize": "an autograd Function, the readable form of the layers' speed path; called through batch_norm, layer_norm, "
+                      "instance_norm and group_norm, which validate their input",
     "metrics.UndefinedMetricWarning": "a warning class",
     "utils.BookVersionWarning": "a warning class",
     **{name: "a validator: its message names the caller's argument (name=...); exercised by every viz function that uses it"

@@ -30,6 +30,27 @@ def test_lloyd_from_the_same_start_equals_sklearn(seed, tol):
     assert ours.n_iter == reference.n_iter_
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_lloyd_from_given_centres_equals_sklearn_with_an_absolute_tolerance(seed):
+    X = blobs(seed, std=2.5)
+    start = X[np.random.default_rng(seed).choice(len(X), 5, replace=False)]
+    reference = KMeans(5, init=start, n_init=1, algorithm="lloyd", tol=0.0, max_iter=300).fit(X)
+    ours = cluster.lloyd(X, start, max_iter=300, tol=0.0)
+    np.testing.assert_array_equal(ours.labels.numpy(), reference.labels_)
+    np.testing.assert_allclose(ours.centers.numpy(), reference.cluster_centers_, rtol=1e-10, atol=1e-10)
+    assert ours.n_iter == reference.n_iter_
+    assert (ours.history.diff() <= 1e-9 * ours.history[0]).all()  # the inertia never increases
+    assert ours.center_history.shape == (ours.n_iter + 1, 5, X.shape[1])
+
+
+def test_lloyd_refuses_centres_that_do_not_fit_the_points():
+    X = blobs(0, n=10, d=3)
+    with pytest.raises(ValueError, match=r"centers must have shape \(k, d\) with d = 3 and k at most 10"):
+        cluster.lloyd(X, X[:2, :2])
+    with pytest.raises(ValueError, match="centers must have shape"):
+        cluster.lloyd(X, np.vstack([X, X]))
+
+
 @pytest.mark.parametrize("d", [4, 32])  # both ways of summing clusters: per-feature bincount and index_add_
 def test_lloyd_equals_sklearn_when_the_distances_span_several_blocks(d):
     k = 64  # 2**18 // 64 = 4096 rows per block: 9000 points take three blocks

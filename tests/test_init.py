@@ -64,6 +64,26 @@ def test_gains_equal_torchs(nonlinearity, param):
     assert init.calculate_gain(nonlinearity, param) == pytest.approx(torch.nn.init.calculate_gain(nonlinearity, param), rel=1e-15)
 
 
+@pytest.mark.parametrize("shape", [(64, 32), (16, 8, 3, 3)])
+@pytest.mark.parametrize("kwargs", [dict(), dict(a=0.2), dict(mode="fan_out", nonlinearity="relu"), dict(nonlinearity="tanh")])
+def test_kaiming_std_is_the_std_torch_draws_with(shape, kwargs):
+    torch.manual_seed(3)
+    theirs = torch.nn.init.kaiming_normal_(torch.empty(shape), **kwargs)
+    torch.manual_seed(3)
+    ours = torch.empty(shape).normal_(0, init.kaiming_std(torch.empty(shape), **kwargs))
+    assert torch.equal(ours, theirs)
+
+
+@pytest.mark.parametrize("shape", [(64, 32), (16, 8, 3, 3)])
+@pytest.mark.parametrize("gain", [1.0, 5 / 3])
+def test_xavier_std_is_the_std_torch_draws_with(shape, gain):
+    torch.manual_seed(4)
+    theirs = torch.nn.init.xavier_normal_(torch.empty(shape), gain=gain)
+    torch.manual_seed(4)
+    ours = torch.empty(shape).normal_(0, init.xavier_std(torch.empty(shape), gain))
+    assert torch.equal(ours, theirs)
+
+
 def test_fans_equal_torchs():
     for shape in SHAPES:
         assert init.fan_in_and_fan_out(torch.empty(shape)) == torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(shape))

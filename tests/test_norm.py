@@ -231,3 +231,35 @@ def test_edge_inputs_get_torchs_result_or_an_error_that_names_the_problem():
         norm.BatchNorm(3)(torch.randn(4, 5))
     with pytest.raises(TypeError, match="normalized_shape must be an int or a tuple of ints, got float 6.0"):
         norm.layer_norm(torch.randn(3, 6), 6.0)
+
+
+@pytest.mark.parametrize("shape,dims,param_shape", [((8, 3, 4, 4), (0, 2, 3), (1, 3, 1, 1)), ((5, 7), (1,), (7,)),
+                                                    ((4, 6, 5), (2,), (5,)), ((6, 4), (0,), None)])
+def test_the_readable_normalize_equals_the_speed_path_the_layers_use(shape, dims, param_shape):
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(shape, generator=generator, dtype=torch.float64) * 3 + 2
+    params = (None, None) if param_shape is None else (
+        torch.rand(param_shape, generator=generator, dtype=torch.float64) + 0.5,
+        torch.randn(param_shape, generator=generator, dtype=torch.float64))
+    upstream = torch.randn(shape, generator=generator, dtype=torch.float64)
+    results = []
+    for function in (norm.Normalize, norm._NormalizeSpeedPath):
+        leaves = [None if t is None else t.clone().requires_grad_() for t in (x, *params)]
+        y, mean, var = function.apply(*leaves, dims, 1e-5)
+        y.backward(upstream)
+        results.append([y.detach(), mean, var] + [leaf.grad for leaf in leaves if leaf is not None])
+    for readable, fast in zip(*results):
+        torch.testing.assert_close(readable, fast, rtol=1e-12, atol=1e-12)
+
+
+def test_the_readable_normalize_equals_torchs_layer_norm_in_value_and_gradient():
+    generator = torch.Generator().manual_seed(1)
+    x = (torch.randn(6, 10, generator=generator, dtype=torch.float64) * 4 - 1).requires_grad_()
+    weight = (torch.rand(10, generator=generator, dtype=torch.float64) + 0.5).requires_grad_()
+    bias = torch.randn(10, generator=generator, dtype=torch.float64).requires_grad_()
+    ours = norm.Normalize.apply(x, weight, bias, (1,), 1e-5)[0]
+    theirs = F.layer_norm(x, (10,), weight, bias, 1e-5)
+    torch.testing.assert_close(ours, theirs, rtol=1e-12, atol=1e-12)
+    upstream = torch.randn(6, 10, generator=generator, dtype=torch.float64)
+    for a, b in zip(torch.autograd.grad(ours, (x, weight, bias), upstream), torch.autograd.grad(theirs, (x, weight, bias), upstream)):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)

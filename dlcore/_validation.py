@@ -101,13 +101,26 @@ def as_nonnegative(value, name: str) -> float:
     return value
 
 
-def as_count(value, name: str, *, minimum: int = 0) -> int:
-    """An integer (Python or NumPy, not ``bool``) that is at least ``minimum``."""
+def as_count(value, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """An integer (Python or NumPy, not ``bool``) that is at least ``minimum`` (and at most ``maximum``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return int(value)
+
+
+def as_fraction(value, name: str, interval: str = "[]") -> float:
+    """A finite real number in the unit interval; ``interval`` says which ends belong to it:
+    ``"[]"``, ``"[)"`` (such as a dropout probability) or ``"()"``."""
+    value = as_scalar(value, name)
+    above = value >= 0 if interval[0] == "[" else value > 0
+    below = value <= 1 if interval[1] == "]" else value < 1
+    if not (above and below):
+        raise ValueError(f"{name} must lie in {interval[0]}0, 1{interval[1]}, got {value}")
+    return value
 
 
 def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:

@@ -26,7 +26,7 @@ import math
 import torch
 from torch import nn
 
-from ._validation import as_dim, as_float_tensor, as_model_input, as_scalar
+from ._validation import as_count, as_dim, as_float_tensor, as_model_input, as_scalar
 
 __all__ = [
     "SigmoidFunction",
@@ -224,9 +224,7 @@ class PReLU(nn.Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25):
         super().__init__()
-        if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters < 1:
-            raise ValueError(f"num_parameters must be a positive integer, got {num_parameters!r}")
-        init = as_scalar(init, "init")
+        num_parameters, init = as_count(num_parameters, "num_parameters", minimum=1), as_scalar(init, "init")
         if abs(init) > torch.finfo(torch.get_default_dtype()).max:
             raise ValueError(f"init must fit in {torch.get_default_dtype()}, got {init}")
         self.weight = nn.Parameter(torch.full((num_parameters,), init))
@@ -253,8 +251,7 @@ class SwiGLU(nn.Module):
         super().__init__()
         out_features = in_features if out_features is None else out_features
         for name, value in (("in_features", in_features), ("hidden_features", hidden_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            as_count(value, name, minimum=1)
         self.gate_proj = nn.Linear(in_features, hidden_features, bias=bias)
         self.up_proj = nn.Linear(in_features, hidden_features, bias=bias)
         self.down_proj = nn.Linear(hidden_features, out_features, bias=bias)

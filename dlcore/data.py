@@ -14,7 +14,7 @@ import torch
 from sklearn import datasets
 from sklearn.model_selection import train_test_split
 
-from ._validation import as_count, as_labels, as_probabilities
+from ._validation import as_count, as_fraction, as_labels, as_probabilities
 
 __all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail", "k_folds", "CLUSTER_SHAPES",
            "cluster_shapes"]
@@ -109,10 +109,8 @@ def imbalanced(n_samples: int = 20_000, *, positive_fraction: float = 0.01, n_fe
     the features informative, no label noise."""
     n_samples = as_count(n_samples, "n_samples", minimum=4)
     n_features = as_count(n_features, "n_features", minimum=2)
-    fraction = float(as_probabilities(positive_fraction, "positive_fraction"))
+    fraction = as_fraction(positive_fraction, "positive_fraction", "()")
     test_size = _test_size(test_size)
-    if not 0 < fraction < 1:
-        raise ValueError(f"positive_fraction must lie strictly between 0 and 1, got {fraction}")
     if round(n_samples * fraction * min(test_size, 1 - test_size)) < 1:
         raise ValueError(f"n_samples={n_samples} at positive_fraction={fraction} and test_size={test_size} "
                          "leaves a split without positives")

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import torch
 
 from . import activations, losses
-from ._validation import as_float_tensor, as_positive, as_scalar
+from ._validation import as_float_tensor, as_fraction, as_positive
 
 __all__ = ["soft_targets", "kd_loss", "Quantized", "quantize_int8", "dequantize", "magnitude_mask"]
 
@@ -43,11 +43,9 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, target: 
     if student.shape != teacher.shape or student.ndim != 2:
         raise ValueError(f"student_logits and teacher_logits must be (N, C) of the same shape, got "
                          f"{tuple(student.shape)} and {tuple(teacher.shape)}")
-    T, alpha = as_positive(T, "T"), as_scalar(alpha, "alpha")
+    T, alpha = as_positive(T, "T"), as_fraction(alpha, "alpha")
     if T > math.sqrt(torch.finfo(torch.float64).max):
         raise ValueError(f"T must be small enough that T**2 is finite, got {T}")
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
     p_teacher = soft_targets(teacher.detach(), T)
     log_q_student = activations.log_softmax(student / T, dim=-1)
     soft = (torch.xlogy(p_teacher, p_teacher) - p_teacher * log_q_student).sum(dim=-1).mean()
@@ -83,9 +81,7 @@ def magnitude_mask(weight: torch.Tensor, amount: float) -> torch.Tensor:
     """A 0/1 mask zeroing the ``round(amount · n)`` weights of smallest magnitude, as
     ``torch.nn.utils.prune.l1_unstructured``."""
     weight = as_float_tensor(weight, "weight")
-    amount = as_scalar(amount, "amount")
-    if not 0 <= amount <= 1:
-        raise ValueError(f"amount must lie in [0, 1], got {amount}")
+    amount = as_fraction(amount, "amount")
     n_prune = round(amount * weight.numel())
     mask = torch.ones_like(weight, memory_format=torch.contiguous_format)  # row-major, as flatten() counts
     if n_prune:

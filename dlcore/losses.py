@@ -26,7 +26,7 @@ import numbers
 import torch
 
 from . import activations
-from ._validation import as_choice, as_dim, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
+from ._validation import as_choice, as_count, as_dim, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = [
     "mse",
@@ -269,9 +269,7 @@ def focal_loss(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0, 
                              torch.zeros_like(miss) if gamma > 0 else torch.ones_like(miss))
     loss = modulating * ce
     if alpha is not None:
-        alpha = as_scalar(alpha, "alpha")
-        if not 0 <= alpha <= 1:
-            raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
+        alpha = as_fraction(alpha, "alpha")
         loss = (alpha * targets + (1 - alpha) * (1 - targets)) * loss
     return _reduce(loss, reduction)
 
@@ -291,8 +289,7 @@ def _class_indices(target, name: str = "target") -> torch.Tensor:
 def one_hot(target: torch.Tensor, num_classes: int) -> torch.Tensor:
     """Class indices → one-hot rows (int64), as :func:`torch.nn.functional.one_hot`, Eq. (eq-one-hot)."""
     target = _class_indices(target)
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
+    num_classes = as_count(num_classes, "num_classes", minimum=1)
     if target.numel() and (target.min() < 0 or target.max() >= num_classes):
         raise ValueError(f"target must hold indices in [0, {num_classes - 1}], got {int(target.min())}..{int(target.max())}")
     return (target[..., None] == torch.arange(num_classes, device=target.device)).long()
@@ -316,9 +313,7 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, weight: torch.Tenso
         raise ValueError("input must hold one logit per class, got a 0-d tensor")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
-    smoothing = as_scalar(label_smoothing, "label_smoothing")
-    if not 0 <= smoothing <= 1:
-        raise ValueError(f"label_smoothing must lie in [0, 1], got {smoothing}")
+    smoothing = as_fraction(label_smoothing, "label_smoothing")
     if weight is not None:
         weight = as_float_tensor(weight, "weight")
         if weight.shape != (n_classes,):

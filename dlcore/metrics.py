@@ -603,8 +603,7 @@ def expected_calibration_error(y_true, y_prob, *, n_bins: int = 10) -> float:
         raise ValueError(f"y_true must hold class indices in [0, {prob.shape[1] - 1}]")
     if not np.allclose(prob.sum(axis=1), 1.0, atol=1e-6):
         raise ValueError("y_prob's rows must sum to 1")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or not 1 <= n_bins <= 2**52:
-        raise ValueError(f"n_bins must be an integer in [1, 2**52], got {n_bins!r}")
+    n_bins = as_count(n_bins, "n_bins", minimum=1, maximum=2**52)
     confidence = prob.max(axis=1)
     correct = prob.argmax(axis=1) == labels.astype(np.int64)
     bins = np.minimum((confidence * n_bins).astype(np.int64), n_bins - 1)  # confidence 1.0 goes in the last bin

@@ -33,7 +33,7 @@ import torch
 from torch import nn
 from torch.autograd.function import once_differentiable
 
-from ._validation import as_float_tensor, as_positive, as_scalar
+from ._validation import as_count, as_float_tensor, as_positive, as_scalar
 
 __all__ = [
     "batch_norm",
@@ -269,8 +269,9 @@ def group_norm(input: torch.Tensor, num_groups: int, weight: torch.Tensor | None
     One group is LayerNorm over (C, \*); C groups is InstanceNorm."""
     x = _channel_input(input)
     n, channels = x.shape[:2]
-    if isinstance(num_groups, bool) or not isinstance(num_groups, numbers.Integral) or num_groups < 1 or channels % num_groups:
-        raise ValueError(f"num_groups must be a positive integer dividing the {channels} channels, got {num_groups!r}")
+    num_groups = as_count(num_groups, "num_groups", minimum=1)
+    if channels % num_groups:
+        raise ValueError(f"num_groups must divide the {channels} channels, got {num_groups}")
     weight, bias = _per_channel(weight, channels, "weight"), _per_channel(bias, channels, "bias")
     grouped = x.reshape(n, int(num_groups), math.prod(x.shape[1:]) // int(num_groups))  # explicit: n may be 0
     x_hat = _normalize(grouped, (2,), as_positive(eps, "eps"))[0].reshape(x.shape)  # γ, β are per channel, not per group
@@ -290,12 +291,6 @@ def rms_norm(input: torch.Tensor, normalized_shape, weight: torch.Tensor | None 
 
 
 # ------------------------------------------------------------------- modules -------
-
-
-def _count(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _channels_built_for(x: torch.Tensor, channels: int, layer: str, argument: str) -> torch.Tensor:
@@ -318,7 +313,7 @@ class BatchNorm(nn.Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True):
         super().__init__()
-        self.num_features = _count(num_features, "num_features")
+        self.num_features = as_count(num_features, "num_features", minimum=1)
         self.eps = as_positive(eps, "eps")
         self.momentum = None if momentum is None else as_scalar(momentum, "momentum")
         self.weight = nn.Parameter(torch.ones(num_features)) if affine else None
@@ -365,7 +360,7 @@ class InstanceNorm(nn.Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, affine: bool = False):
         super().__init__()
-        self.num_features = _count(num_features, "num_features")
+        self.num_features = as_count(num_features, "num_features", minimum=1)
         self.eps = as_positive(eps, "eps")
         self.weight = nn.Parameter(torch.ones(num_features)) if affine else None
         self.bias = nn.Parameter(torch.zeros(num_features)) if affine else None
@@ -379,7 +374,7 @@ class GroupNorm(nn.Module):
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True):
         super().__init__()
-        self.num_groups, self.num_channels = _count(num_groups, "num_groups"), _count(num_channels, "num_channels")
+        self.num_groups, self.num_channels = as_count(num_groups, "num_groups", minimum=1), as_count(num_channels, "num_channels", minimum=1)
         if num_channels % num_groups:
             raise ValueError(f"num_groups ({num_groups}) must divide num_channels ({num_channels})")
         self.eps = as_positive(eps, "eps")

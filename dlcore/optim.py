@@ -43,7 +43,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_choice, as_count, as_nonnegative, as_positive, as_scalar, refuse_meta
+from ._validation import as_choice, as_count, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "sgd_step", "adagrad_step", "rmsprop_step", "adam_step",
@@ -170,18 +170,12 @@ def adam_step(param: torch.Tensor, grad: torch.Tensor, exp_avg: torch.Tensor, ex
 # ---------------------------------------------------------------------------------------
 
 def _as_beta(value, name: str) -> float:
-    value = as_scalar(value, name)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return value
+    return as_fraction(value, name, "[)")
 
 
 def _as_alpha(alpha) -> float:
     """RMSprop's smoothing constant: above 1 the running mean square turns negative (NaN steps)."""
-    alpha = as_nonnegative(alpha, "alpha")
-    if alpha > 1:
-        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
-    return alpha
+    return as_fraction(alpha, "alpha")
 
 
 def _as_betas(betas) -> tuple[float, float]:
@@ -412,9 +406,7 @@ def warmup_cosine(step: int, lr: float, warmup_steps: int, total_steps: int, min
     total_steps = as_count(total_steps, "total_steps", minimum=1)
     if warmup_steps >= total_steps:
         raise ValueError(f"warmup_steps must be < total_steps, got {warmup_steps} and {total_steps}")
-    start_factor = as_nonnegative(start_factor, "start_factor")
-    if start_factor > 1:
-        raise ValueError(f"start_factor must be in [0, 1], got {start_factor}")
+    start_factor = as_fraction(start_factor, "start_factor")
     if step < warmup_steps:
         return lr * (start_factor + (1 - start_factor) * step / warmup_steps)
     return cosine(step - warmup_steps, lr, total_steps - warmup_steps, min_lr)
@@ -429,9 +421,7 @@ def one_cycle(step: int, max_lr: float, total_steps: int, pct_start: float = 0.3
     total_steps = as_count(total_steps, "total_steps", minimum=2)
     if step >= total_steps:
         raise ValueError(f"step must be < total_steps ({total_steps}), got {step}")
-    pct_start = as_scalar(pct_start, "pct_start")
-    if not 0 < pct_start < 1:
-        raise ValueError(f"pct_start must be in (0, 1), got {pct_start}")
+    pct_start = as_fraction(pct_start, "pct_start", "()")
     anneal = as_choice(anneal, "anneal", ("cos", "linear"))
     initial = max_lr / as_positive(div_factor, "div_factor")
     final = initial / as_positive(final_div_factor, "final_div_factor")

@@ -23,7 +23,7 @@ from typing import Iterable
 
 import torch
 
-from ._validation import as_choice, as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
+from ._validation import as_choice, as_count, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = ["l2_penalty", "l1_penalty", "soft_threshold", "penalized_least_squares", "dropout", "Dropout",
            "decay_weights_", "EarlyStopping", "smooth_labels", "clip_grad_norm_", "augment_images"]
@@ -108,10 +108,7 @@ def decay_weights_(parameters, lr: float, weight_decay: float) -> None:
 
 
 def _probability(p) -> float:
-    p = as_scalar(p, "p")
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"p must be in [0, 1), got {p}")
-    return p
+    return as_fraction(p, "p", "[)")
 
 
 def dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, *, inverted: bool = True,
@@ -206,9 +203,7 @@ def smooth_labels(targets: torch.Tensor, num_classes: int, smoothing: float = 0.
     num_classes = as_count(num_classes, "num_classes", minimum=1)
     if targets.numel() and (targets.min() < 0 or targets.max() >= num_classes):
         raise ValueError(f"targets must lie in [0, {num_classes - 1}], got {int(targets.min())}..{int(targets.max())}")
-    smoothing = as_scalar(smoothing, "smoothing")
-    if not 0.0 <= smoothing <= 1.0:
-        raise ValueError(f"smoothing must be in [0, 1], got {smoothing}")
+    smoothing = as_fraction(smoothing, "smoothing")
     one_hot = (targets[..., None] == torch.arange(num_classes, device=targets.device)).to(torch.get_default_dtype())
     return one_hot * (1 - smoothing) + smoothing / num_classes
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._validation import as_nonnegative
+from ._validation import as_count, as_nonnegative
 
 __all__ = ["device", "seed_everything", "show", "Source", "glue", "glued", "below", "check_book_version", "BookVersionWarning"]
 
@@ -39,10 +39,7 @@ def seed_everything(seed: int = 0) -> np.random.Generator:
     ``PYTHONHASHSEED`` is set too, for subprocesses; the running interpreter's
     string hashing was fixed at start-up and cannot be changed from here.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    seed = as_count(seed, "seed", maximum=2**32 - 1)  # NumPy's legacy seed is 32 bits
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)

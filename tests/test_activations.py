@@ -274,9 +274,9 @@ def test_bad_parameters_are_named():
         A.glu(torch.zeros(3))
     with pytest.raises(ValueError, match=r"weight must hold 1 slope or one per channel \(x.shape\[1\] = 3\), got 2"):
         A.prelu(torch.zeros(2, 3), torch.zeros(2))
-    with pytest.raises(ValueError, match="num_parameters must be a positive integer"):
+    with pytest.raises(ValueError, match="num_parameters must be >= 1"):
         A.PReLU(0)
-    with pytest.raises(ValueError, match="hidden_features must be a positive integer"):
+    with pytest.raises(ValueError, match="hidden_features must be >= 1"):
         A.SwiGLU(4, 0)
     with pytest.raises(ValueError, match=r"x must end in a dimension of size 4, got shape \(2, 3\)"):
         A.SwiGLU(4, 8)(torch.zeros(2, 3))

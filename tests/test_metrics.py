@@ -410,7 +410,7 @@ def test_extreme_beta_and_bin_counts_give_limits_not_overflow():
     prob = np.array([[0.6, 0.4], [0.3, 0.7], [0.55, 0.45]])
     huge = metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=10**10)  # used to allocate 75 GB
     assert huge == pytest.approx(metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=10**6), abs=1e-12)
-    with pytest.raises(ValueError, match="n_bins must be an integer in \\[1, 2\\*\\*52\\]"):
+    with pytest.raises(ValueError, match="n_bins must be <= 4503599627370496"):
         metrics.expected_calibration_error(np.array([0, 1, 1]), prob, n_bins=2**60)
 
 

@@ -176,16 +176,16 @@ def test_dropout_gradient_flows_only_through_kept_units():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: reg.dropout(torch.ones(3), 1.0), ValueError, r"p must be in \[0, 1\)"),
-    (lambda: reg.dropout(torch.ones(3), -0.1), ValueError, r"p must be in \[0, 1\)"),
+    (lambda: reg.dropout(torch.ones(3), 1.0), ValueError, r"p must lie in \[0, 1\)"),
+    (lambda: reg.dropout(torch.ones(3), -0.1), ValueError, r"p must lie in \[0, 1\)"),
     (lambda: reg.dropout([1.0, 2.0], 0.5), TypeError, "x must be a torch.Tensor"),
     (lambda: reg.dropout(torch.ones(3), 0.5, training="yes"), TypeError, "training must be True or False"),
-    (lambda: reg.Dropout(1.5), ValueError, "p must be in"),
+    (lambda: reg.Dropout(1.5), ValueError, "p must lie in"),
     (lambda: reg.l2_penalty([]), ValueError, "parameters must hold at least one tensor"),
     (lambda: reg.l1_penalty(torch.ones(2), -1.0), ValueError, "strength must be >= 0"),
     (lambda: reg.smooth_labels(torch.tensor([0.0, 1.0]), 2), TypeError, "targets must be an integer tensor"),
     (lambda: reg.smooth_labels(torch.tensor([0, 3]), 3), ValueError, r"targets must lie in \[0, 2\]"),
-    (lambda: reg.smooth_labels(torch.tensor([0, 1]), 2, 1.5), ValueError, r"smoothing must be in \[0, 1\]"),
+    (lambda: reg.smooth_labels(torch.tensor([0, 1]), 2, 1.5), ValueError, r"smoothing must lie in \[0, 1\]"),
     (lambda: reg.EarlyStopping(patience=0), ValueError, "patience must be >= 1"),
     (lambda: reg.EarlyStopping(mode="best"), ValueError, "mode must be one of"),
     (lambda: reg.augment_images(torch.ones(2, 10)), ValueError, r"X must be \(N, 64\)"),

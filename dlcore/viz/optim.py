@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import landscape, optim
-from .._validation import as_choice, as_count, as_nonnegative, as_positive, as_scalar, as_xy
+from .._validation import as_choice, as_count, as_fraction, as_positive, as_scalar, as_xy
 from . import PALETTE, Explorer, one_of, slider, within
 
 __all__ = ["RACERS", "race", "draw_race", "race_explorer", "sgd_on_regression", "draw_batch_cloud",
@@ -46,9 +46,7 @@ def race(surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float
     """
     surface = as_choice(surface, "surface", tuple(landscape.SURFACES))
     lr_sgd, lr_adaptive = as_positive(lr_sgd, "lr_sgd"), as_positive(lr_adaptive, "lr_adaptive")
-    momentum, steps = as_nonnegative(momentum, "momentum"), as_count(steps, "steps", minimum=1)
-    if momentum >= 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+    momentum, steps = as_fraction(momentum, "momentum", "[)"), as_count(steps, "steps", minimum=1)
     s = landscape.SURFACES[surface]
     return {name: optim.trajectory(s.fn, s.start, RACERS[name][0], steps, **_hyperparameters(name, lr_sgd, lr_adaptive, momentum))
             for name in names}

@@ -163,7 +163,8 @@ class BookVersionWarning(UserWarning):
 
 def check_book_version(book_version: str) -> bool:
     """Warn, naming both versions and the fix, when the installed ``dlcore`` is not the
-    release the chapter was executed with; every chapter's first cell calls this.
+    release the chapter was executed with; every chapter's first cell calls this
+    through :func:`dlcore.book.start_chapter`.
 
     A book and a helper package that disagree is the classic failure of textbooks with
     code: a renamed argument or a changed default turns a chapter's stored outputs into

@@ -22,7 +22,7 @@ import torch.nn.functional as F  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from dlcore import (  # noqa: E402
-    activations, approximation, bayes, check, cluster, data, distill, gradflow, init, landscape, losses, memory,
+    activations, approximation, bayes, book, check, cluster, data, distill, gradflow, init, landscape, losses, memory,
     metrics, norm, optim, regularization, robust, train, utils, viz,
 )
 from dlcore.check import activations as check_activations  # noqa: E402
@@ -388,6 +388,7 @@ CALLS: dict[str, Call] = {
                       lambda: dict(X=tensor(16, 4), targets=labels(16, 2), epochs=2, lr=0.01), nan_is_the_answer={"lr": "at lr = 1e300 the run diverges and its losses are NaN, as in torch"}),
     "train.accuracy": Call(lambda X, y: train.accuracy(_sequential(), X, y), lambda: dict(X=tensor(16, 4), y=labels(16, 2))),
     # ------------------------------------------------------------------------ utils
+    "book.start_chapter": Call(book.start_chapter, lambda: dict(release=__import__("dlcore").__version__, seed=3), checks="types"),
     "utils.device": Call(utils.device, lambda: dict()),
     "utils.seed_everything": Call(lambda seed: utils.seed_everything(seed).random(), lambda: dict(seed=3)),
     "utils.show": Call(lambda obj: utils.show(obj).code, lambda: dict(obj=losses.mse)),

@@ -74,11 +74,31 @@ def test_notebook_points_at_the_repository_in_the_config(path):
     slug = REPO_URL.removeprefix("https://github.com/")
     colab = f"https://colab.research.google.com/github/{slug}/blob/{BRANCH}/{path.relative_to(ROOT).as_posix()}"
     assert colab in text, "the Colab link must match _config.yml's repository"
-    setup = "".join(next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")["source"])
-    # Colab only, and the very release the chapter was executed with, never "the newest".
-    assert 'if "google.colab" in sys.modules:\n    %pip install --quiet ' in setup
-    assert f'"dlcore @ git+{REPO_URL}@v{VERSION}"' in setup, "install the book's release, from _config.yml's repository"
-    assert f'check_book_version("{VERSION}")' in setup, "check the installed dlcore against the book's release"
+
+
+
+def first_code_cell(path: Path) -> str:
+    return "".join(next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")["source"])
+
+
+SETUP_CELL = """# The dlcore release this chapter was executed with. In Colab, and only there, install it
+# (nothing else is upgraded or downgraded); elsewhere your own installation is used.
+BOOK_RELEASE = "{version}"
+import sys
+
+if "google.colab" in sys.modules:
+    %pip install --quiet "dlcore @ git+{repo}@v{{BOOK_RELEASE}}"
+
+from dlcore.book import start_chapter
+
+DEVICE, rng = start_chapter(BOOK_RELEASE)  # checks the release, seeds everything, sets the plot style, prints the device"""
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_first_cell_is_the_colab_install_of_this_release_and_one_call(path):
+    # Colab only, and the very release the chapter was executed with (pyproject.toml's,
+    # stamped by scripts/stamp_release.py), never "the newest"; everything else is start_chapter's.
+    assert first_code_cell(path) == SETUP_CELL.format(version=VERSION, repo=REPO_URL)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

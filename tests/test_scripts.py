@@ -18,6 +18,7 @@ def load_script(name):
 
 execute_notebooks = load_script("execute_notebooks")
 perturb = load_script("perturb")
+stamp_release = load_script("stamp_release")
 VIEW, STATE = execute_notebooks.WIDGET_VIEW, execute_notebooks.WIDGET_STATE
 
 
@@ -117,3 +118,17 @@ def test_consecutive_prints_are_stored_as_one_output_however_the_kernel_split_th
     notebook.cells = [cell]
     outputs = execute_notebooks.coalesce_streams(notebook).cells[0].outputs
     assert [(o.name, o.text) for o in outputs] == [("stdout", "a\nb\n"), ("stderr", "warning\n"), ("stdout", "c\n")]
+
+
+def test_stamping_writes_pyprojects_release_into_the_first_cell_only(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell('BOOK_RELEASE = "9.9.9" in prose stays'),
+                      nbformat.v4.new_code_cell('BOOK_RELEASE = "9.9.9"\nstart_chapter(BOOK_RELEASE)'),
+                      nbformat.v4.new_code_cell('BOOK_RELEASE = "9.9.9"  # a later cell is not the setup')]
+    path = tmp_path / "01_x.ipynb"
+    nbformat.write(notebook, path)
+    assert stamp_release.stamp(path, stamp_release.release())
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[1].source == f'BOOK_RELEASE = "{stamp_release.release()}"\nstart_chapter(BOOK_RELEASE)'
+    assert cells[0].source.startswith('BOOK_RELEASE = "9.9.9"') and cells[2].source.startswith('BOOK_RELEASE = "9.9.9"')
+    assert not stamp_release.stamp(path, stamp_release.release())  # stamped already: the file is left alone

@@ -59,7 +59,7 @@ ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 # nbval strict on the stored outputs, masking what truly varies (tests/nbval_sanitize.cfg).
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(STAMP) $(WIDGETS7)/.installed
-	$(ONE_THREAD) PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest $(PARALLEL) -p no:nbval -q -W "ignore::DeprecationWarning" tests/test_viz_*.py
+	$(ONE_THREAD) PYTHONPATH=$(WIDGETS7) $(BIN)/python -m pytest $(PARALLEL) -p no:nbval -q -W "ignore::DeprecationWarning" tests/*/test_viz_*.py
 	$(ONE_THREAD) $(BIN)/python -m pytest $(PARALLEL) $(NBVAL) tests chapters
 
 # One chapter (or several) under nbval strict, as `make test` runs them: make nbval NB=chapters/02_metrics.ipynb

@@ -7,8 +7,9 @@ JSON for the book's appendix, so the table there is the one a run produced.
 from __future__ import annotations
 
 import statistics
-import time
 from typing import Callable
+
+from dlcore.utils import timed
 
 RESULTS: list[dict] = []
 _section = {"title": "", "ours": "dlcore", "theirs": "oracle"}
@@ -21,7 +22,7 @@ def header(title: str, ours: str = "dlcore", theirs: str = "oracle") -> None:
 
 
 def compare(name: str, ours: Callable[[], object], theirs: Callable[[], object], *, repeats: int = 11,
-            sync: Callable[[], None] = lambda: None, device: str = "cpu", target: float | None = None,
+            device: str = "cpu", target: float | None = None,
             calls: int = 1) -> float:
     """Time two zero-argument calls alternately; print both medians and ours/theirs. Returns the ratio.
 
@@ -33,11 +34,8 @@ def compare(name: str, ours: Callable[[], object], theirs: Callable[[], object],
     times: dict[str, list[float]] = {"ours": [], "theirs": []}
     for _ in range(repeats):
         for key, fn in (("ours", ours), ("theirs", theirs)):
-            sync()
-            start = time.perf_counter()
-            fn()
-            sync()
-            times[key].append((time.perf_counter() - start) / calls)
+            _, seconds = timed(fn, device)  # on a GPU, the clock waits for the queued kernels
+            times[key].append(seconds / calls)
     ours_s, theirs_s = statistics.median(times["ours"]), statistics.median(times["theirs"])
     ratio = ours_s / theirs_s
     verdict = "" if target is None else f"  target {target:g}x: {'met' if ratio <= target else 'MISSED'}"
@@ -48,11 +46,8 @@ def compare(name: str, ours: Callable[[], object], theirs: Callable[[], object],
     return ratio
 
 
-def devices() -> list[tuple[str, Callable[[], None]]]:
-    """The CPU, then the GPU when there is one, each with the call that waits for it to finish."""
+def devices() -> list[str]:
+    """The CPU, then the GPU when there is one."""
     import torch
 
-    found = [("cpu", lambda: None)]
-    if torch.cuda.is_available():
-        found.append(("cuda", torch.cuda.synchronize))
-    return found
+    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])

@@ -36,11 +36,11 @@ def forward_backward(fn, x):
 
 def main() -> None:
     torch.manual_seed(0)
-    for device, sync in devices():
+    for device in devices():
         x = (torch.randn(N, device=device) * 5).requires_grad_(True)
         header(f"activations, forward + backward, n = {N:,} float32 ({device})", theirs="torch")
         for name, (ours, theirs) in PAIRS.items():
-            compare(f"{name} ({device})", forward_backward(ours, x), forward_backward(theirs, x), sync=sync, device=device)
+            compare(f"{name} ({device})", forward_backward(ours, x), forward_backward(theirs, x), device=device)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,11 @@ def main() -> None:
 
         header(f"k-means, n = {n:,}, d = {d}, k = {k}: {iterations} Lloyd iterations from the same start, float64",
                theirs="sklearn (CPU)")
-        for device, sync in devices():
+        for device in devices():
             X_device = torch.from_numpy(X).to(device)
             compare(f"kmeans ({device}) vs KMeans(lloyd)",
                     lambda: cluster.kmeans(X_device, k, init=start, tol=0.0, max_iter=iterations), sklearn_run,
-                    repeats=5, sync=sync, device=device, target=1.5 if device == "cpu" else None)
+                    repeats=5, device=device, target=1.5 if device == "cpu" else None)
 
 
 if __name__ == "__main__":

@@ -28,14 +28,14 @@ def forward_backward(loss, logits, target, smoothing):
 
 
 def main() -> None:
-    for device, sync in devices():
+    for device in devices():
         header(f"cross-entropy from logits, forward + backward, float32 ({device})", theirs="F.cross_entropy")
         for label, (n, classes, smoothing) in CASES.items():
             generator = torch.Generator().manual_seed(0)
             logits = (3 * torch.randn(n, classes, generator=generator)).to(device).requires_grad_(True)
             target = torch.randint(classes, (n,), generator=generator).to(device)
             compare(f"{label} ({device})", forward_backward(losses.cross_entropy, logits, target, smoothing),
-                    forward_backward(F.cross_entropy, logits, target, smoothing), sync=sync, device=device,
+                    forward_backward(F.cross_entropy, logits, target, smoothing), device=device,
                     target=3.0 if device == "cpu" else None)
 
 

@@ -25,10 +25,10 @@ def main() -> None:
             lambda: sk.roc_auc_score(labels, tied), target=1.0)
     compare("average_precision vs average_precision_score", lambda: metrics.average_precision(labels, scores),
             lambda: sk.average_precision_score(labels, scores), target=1.0)
-    for device, sync in devices():
+    for device in devices():
         labels_t, scores_t = torch.from_numpy(labels).to(device), torch.from_numpy(scores).to(device)
         compare(f"roc_auc_ranks (torch, {device}) vs roc_auc_score", lambda: metrics.roc_auc_ranks(labels_t, scores_t),
-                lambda: sk.roc_auc_score(labels, scores), sync=sync, device=device)
+                lambda: sk.roc_auc_score(labels, scores), device=device)
 
 
 if __name__ == "__main__":

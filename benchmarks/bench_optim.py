@@ -47,7 +47,7 @@ def stepper(cls, hyper, device):
 
 def main() -> None:
     count = sum(p.numel() for p in mlp_parameters("cpu"))
-    for device, sync in devices():
+    for device in devices():
         for foreach in (False, True):
             path = "foreach" if foreach else "1 tensor"
             header(f"one optimizer step, MLP of {count:,} parameters, float32 ({device}), torch {path}",
@@ -55,7 +55,7 @@ def main() -> None:
             for label, (name, hyper) in OPTIMIZERS.items():
                 compare(f"{label} ({device})", stepper(getattr(optim, name), hyper, device),
                         stepper(getattr(torch.optim, name), dict(hyper, foreach=foreach), device),
-                        sync=sync, device=device, calls=STEPS, target=None if foreach else 1.3)
+                        device=device, calls=STEPS, target=None if foreach else 1.3)
 
 
 if __name__ == "__main__":

@@ -8,19 +8,23 @@ import math
 import numbers
 import os
 import random
+import time
 import warnings
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import numpy as np
 import torch
 
 from ._validation import as_count, as_nonnegative
 
-__all__ = ["device", "seed_everything", "show", "Source", "glue", "glued", "below", "check_book_version", "BookVersionWarning"]
+__all__ = ["device", "seed_everything", "show", "Source", "glue", "glued", "below", "check_book_version", "BookVersionWarning", "timed"]
 
 # A glued float is stored with this many significant digits: every digit the prose prints,
 # and none of the last bits that another CPU's kernels or thread count would change.
 GLUE_DIGITS = 6
+
+T = TypeVar("T")
 
 
 def device() -> torch.device:
@@ -31,6 +35,24 @@ def device() -> torch.device:
     if mps is not None and mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+def timed(fn: Callable[[], T], on: torch.device | str | None = None) -> tuple[T, float]:
+    """Call ``fn()`` and return its result with the wall-clock seconds it took.
+
+    On a CUDA device the clock waits for the queued kernels before it starts and stops, or
+    it would time only their launch.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of no arguments, got {type(fn).__name__}")
+    cuda = torch.device(on).type == "cuda" if on is not None else False
+    if cuda:
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    result = fn()
+    if cuda:
+        torch.cuda.synchronize()
+    return result, time.perf_counter() - start
 
 
 def seed_everything(seed: int = 0) -> np.random.Generator:

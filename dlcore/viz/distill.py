@@ -97,7 +97,7 @@ def draw_pruning(figure: Figure, model: torch.nn.Module, X: torch.Tensor, y: tor
     """Accuracy against sparsity (with the chosen point) and the surviving weights' histogram."""
     curve_ax, hist_ax = figure.subplots(1, 2)
     pruned = pruned_copy(model, amount)
-    accuracy = train.accuracy(pruned, X, y)
+    accuracy = train.accuracy_of(pruned, X, y)
     curve_ax.plot(curve[0], curve[1], "o-", color=PALETTE["blue"], ms=3)
     curve_ax.plot(amount, accuracy, "o", color=PALETTE["vermillion"], ms=9)
     curve_ax.set(xlabel="share of weights pruned", ylabel="test accuracy", ylim=(0, 1), title="magnitude pruning")
@@ -110,7 +110,7 @@ def draw_pruning(figure: Figure, model: torch.nn.Module, X: torch.Tensor, y: tor
 def pruning_explorer(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, amount: float = 0.5) -> Explorer:
     """A pruning-ratio slider → accuracy and the weight histogram."""
     amounts = [i / 20 for i in range(20)]
-    curve = (amounts, [train.accuracy(pruned_copy(model, a), X, y) for a in amounts])
+    curve = (amounts, [train.accuracy_of(pruned_copy(model, a), X, y) for a in amounts])
     controls = {"amount": slider("share pruned", amount, 0.0, 0.95, 0.05, readout_format=".2f")}
 
     def draw(figure: Figure, amount: float) -> str:

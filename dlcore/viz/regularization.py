@@ -174,13 +174,11 @@ def dropout_curves(rates, n_train: int = 200, width: int = 512, epochs: int = 60
     curves = {}
     for p in rates:
         torch.manual_seed(seed)
-        model = torch.nn.Sequential(torch.nn.Linear(64, width), torch.nn.ReLU(), regularization.Dropout(p),
-                                    torch.nn.Linear(width, width), torch.nn.ReLU(), regularization.Dropout(p),
-                                    torch.nn.Linear(width, 10))
+        model = train.mlp(64, width, width, 10, dropout=p)
         history = train.fit(model, X, y, losses.cross_entropy, epochs=epochs, batch_size=32, lr=1e-3, seed=seed,
-                            X_val=digits.X_test, y_val=digits.y_test)
+                            evaluate=lambda m: {"val_accuracy": train.accuracy_of(m, digits.X_test, digits.y_test)})
         curves[p] = {"loss": history["loss"], "val_accuracy": history["val_accuracy"],
-                     "train_accuracy": train.accuracy(model, X, y)}
+                     "train_accuracy": train.accuracy_of(model, X, y)}
     return curves
 
 

@@ -1,5 +1,5 @@
 """dlcore.distill against torch: the KD loss vs kl_div/cross_entropy, int8 vs
-torch.quantize_per_tensor, pruning masks vs torch.nn.utils.prune; and dlcore.train.fit."""
+torch.quantize_per_tensor, pruning masks vs torch.nn.utils.prune."""
 
 import warnings
 
@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch.nn.utils import prune
 
-from dlcore import distill, train
+from dlcore import distill
 
 D = torch.float64
 
@@ -87,61 +87,6 @@ def test_bad_input_is_named():
         distill.kd_loss(logits(0), logits(1, shape=(16, 9)), torch.zeros(16, dtype=torch.long))
     with pytest.raises(ValueError, match="amount must lie in \\[0, 1\\]"):
         distill.magnitude_mask(torch.ones(3), 1.5)
-
-
-def test_fit_learns_records_history_and_stops_early():
-    generator = torch.Generator().manual_seed(0)
-    X = torch.randn(400, 2, generator=generator)
-    y = (X[:, 0] + X[:, 1] > 0).long()
-    torch.manual_seed(0)
-    model = torch.nn.Linear(2, 2)
-    history = train.fit(model, X, y, F.cross_entropy, epochs=30, lr=0.05, X_val=X, y_val=y, patience=3)
-    assert history["loss"][-1] < history["loss"][0]
-    assert train.accuracy(model, X, y) == max(history["val_accuracy"]) > 0.95
-    assert len(history["loss"]) <= 30
-    with pytest.raises(ValueError, match="patience needs validation data"):
-        train.fit(model, X, y, F.cross_entropy, patience=2)
-    with pytest.raises(ValueError, match="targets must have one row per row of X"):
-        train.fit(model, X, y[:10], F.cross_entropy)
-
-
-def test_fit_passes_tuples_of_targets_row_by_row():
-    X = torch.randn(50, 3)
-    seen = []
-
-    def loss_fn(out, a, b):
-        seen.append(torch.equal(a * 2, b))
-        return out.sum() * 0
-    labels = torch.arange(50)
-    train.fit(torch.nn.Linear(3, 1), X, (labels, labels * 2), loss_fn, epochs=2, batch_size=7)
-    assert all(seen) and len(seen) == 2 * 8
-
-
-def test_fit_takes_an_optimizer_factory_and_times_each_epoch():
-    from dlcore import optim
-
-    generator = torch.Generator().manual_seed(0)
-    X = torch.randn(200, 4, generator=generator)
-    y = (X[:, 0] > 0).long()
-    model = torch.nn.Linear(4, 2)
-    history = train.fit(model, X, y, F.cross_entropy, epochs=5, optimizer=lambda p: optim.SGD(p, lr=0.5, momentum=0.9))
-    assert len(history["seconds"]) == 5 and all(s > 0 for s in history["seconds"])
-    assert train.accuracy(model, X, y) > 0.9
-    with pytest.raises(TypeError, match="optimizer must build a torch.optim.Optimizer"):
-        train.fit(model, X, y, F.cross_entropy, optimizer=lambda p: "sgd")
-
-
-def test_label_columns_are_refused_instead_of_broadcast():
-    # Regression: y[:, None] broadcast against the (n,) predictions gave a wrong accuracy.
-    torch.manual_seed(0)
-    X, y = torch.randn(30, 4), torch.randint(0, 3, (30,))
-    model = torch.nn.Linear(4, 3)
-    with pytest.raises(ValueError, match=r"y must be a 1-D tensor with one class label per row \(30\), got \(30, 1\)"):
-        train.accuracy(model, X, y[:, None])
-    with pytest.raises(ValueError, match=r"y_val must be a 1-D tensor .* got \(30, 1\)"):
-        train.fit(model, X, y, F.cross_entropy, epochs=1, X_val=X, y_val=y[:, None])
-    with pytest.raises(ValueError, match=r"y must be a 1-D tensor .* got list"):
-        train.accuracy(model, X, y.tolist())
 
 
 def test_extreme_temperatures_give_limits_or_clear_errors():

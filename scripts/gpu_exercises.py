@@ -27,7 +27,8 @@ import torch.nn.functional as F
 from sklearn import metrics as sk
 
 import dlcore
-from dlcore import activations, bayes, data, gradflow, init, losses, metrics, utils
+from dlcore import activations, bayes, data, losses, metrics, utils
+from dlcore.activations import gradflow, init
 
 START = re.compile(r"\{solution-start\}\s+ex-[a-z-]+-gpu")
 

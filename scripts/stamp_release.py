@@ -4,7 +4,7 @@
 
 The release is authored in one place, pyproject.toml (dlcore/__init__.py's __version__
 mirrors it); each chapter's first cell carries a copy because it must install that
-release in Colab before dlcore exists there. tests/test_book.py fails until the copies
+release in Colab before dlcore exists there. tests/test_book_pages.py fails until the copies
 agree, so a release bump is: edit pyproject.toml and __version__, run this, re-execute.
 """
 

@@ -22,9 +22,11 @@ import torch.nn.functional as F  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from dlcore import (  # noqa: E402
-    activations, approximation, bayes, book, check, cluster, data, distill, gradflow, init, landscape, losses, memory,
-    metrics, norm, optim, regularization, robust, train, utils, viz,
+    activations, bayes, book, check, cluster, data, distill, losses, metrics, norm, optim, regularization, train, utils, viz,
 )
+from dlcore.activations import approximation, gradflow, init  # noqa: E402
+from dlcore.losses import robust  # noqa: E402
+from dlcore.optim import landscape, memory  # noqa: E402
 from dlcore.check import activations as check_activations  # noqa: E402
 from dlcore.check import bayes as check_bayes  # noqa: E402
 from dlcore.check import cluster as check_cluster  # noqa: E402
@@ -169,8 +171,8 @@ CALLS: dict[str, Call] = {
                                nan_is_the_answer={"x=huge (x 1e30)": "x × 1e30 overflows float32 in the first matrix product "
                                                                      "and SiLU(−inf) is NaN, as in torch's own block"}),
     # ---------------------------------------------------------------- approximation
-    "approximation.hidden_units": Call(approximation.hidden_units, lambda: dict(x=tensor(10), knots=tensor(3, seed=1), unit="relu")),
-    "approximation.fit_hidden_units": Call(approximation.fit_hidden_units,
+    "activations.approximation.hidden_units": Call(approximation.hidden_units, lambda: dict(x=tensor(10), knots=tensor(3, seed=1), unit="relu")),
+    "activations.approximation.fit_hidden_units": Call(approximation.fit_hidden_units,
                                            lambda: dict(x=torch.linspace(-2, 2, 20, dtype=torch.float64),
                                                         y=torch.sin(torch.linspace(-2, 2, 20, dtype=torch.float64)), n_units=4)),
     # ------------------------------------------------------------------------ bayes
@@ -235,34 +237,34 @@ CALLS: dict[str, Call] = {
     "distill.dequantize": Call(distill.dequantize, lambda: dict(q=distill.quantize_int8(tensor(6)))),
     "distill.magnitude_mask": Call(distill.magnitude_mask, lambda: dict(weight=tensor(3, 4), amount=0.5)),
     # --------------------------------------------------------------------- gradflow
-    "gradflow.DeepMLP": Call(lambda x, depth, width: _seeded(gradflow.DeepMLP, depth, width, in_features=3, dtype=torch.float64)(x),
+    "activations.gradflow.DeepMLP": Call(lambda x, depth, width: _seeded(gradflow.DeepMLP, depth, width, in_features=3, dtype=torch.float64)(x),
                              lambda: dict(x=tensor(4, 3), depth=3, width=5)),
-    "gradflow.measure_flow": Call(gradflow.measure_flow, lambda: dict(model=_seeded(gradflow.DeepMLP, 3, 5, in_features=3, dtype=torch.float64),
+    "activations.gradflow.measure_flow": Call(gradflow.measure_flow, lambda: dict(model=_seeded(gradflow.DeepMLP, 3, 5, in_features=3, dtype=torch.float64),
                                                                       x=tensor(4, 3), y=tensor(4, 1, seed=1))),
-    "gradflow.gradient_flow": Call(gradflow.gradient_flow, lambda: dict(depth=3, width=8, batch=16, seed=1)),
+    "activations.gradflow.gradient_flow": Call(gradflow.gradient_flow, lambda: dict(depth=3, width=8, batch=16, seed=1)),
     # ------------------------------------------------------------------------- init
-    "init.calculate_gain": Call(init.calculate_gain, lambda: dict(nonlinearity="leaky_relu", param=0.2),
+    "activations.init.calculate_gain": Call(init.calculate_gain, lambda: dict(nonlinearity="leaky_relu", param=0.2),
                                 lambda nonlinearity, param: torch.nn.init.calculate_gain(nonlinearity, param)),
-    "init.fan_in_and_fan_out": Call(init.fan_in_and_fan_out, lambda: dict(tensor=tensor(3, 4))),
-    "init.xavier_std": Call(init.xavier_std, lambda: dict(tensor=tensor(3, 4), gain=1.0)),
-    "init.kaiming_std": Call(init.kaiming_std, lambda: dict(tensor=tensor(3, 4), a=0.1, mode="fan_in", nonlinearity="leaky_relu")),
-    "init.zeros_": Call(init.zeros_, lambda: dict(tensor=tensor(3, 4)), in_place=("tensor",)),
+    "activations.init.fan_in_and_fan_out": Call(init.fan_in_and_fan_out, lambda: dict(tensor=tensor(3, 4))),
+    "activations.init.xavier_std": Call(init.xavier_std, lambda: dict(tensor=tensor(3, 4), gain=1.0)),
+    "activations.init.kaiming_std": Call(init.kaiming_std, lambda: dict(tensor=tensor(3, 4), a=0.1, mode="fan_in", nonlinearity="leaky_relu")),
+    "activations.init.zeros_": Call(init.zeros_, lambda: dict(tensor=tensor(3, 4)), in_place=("tensor",)),
     **{
-        f"init.{name}": Call(getattr(init, name), lambda: dict(tensor=tensor(3, 4), generator=torch.Generator().manual_seed(0)), in_place=("tensor",))
+        f"activations.init.{name}": Call(getattr(init, name), lambda: dict(tensor=tensor(3, 4), generator=torch.Generator().manual_seed(0)), in_place=("tensor",))
         for name in ("normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
                      "glorot_uniform_", "glorot_normal_", "he_uniform_", "he_normal_")
     },
     # -------------------------------------------------------------------- landscape
-    "landscape.ravine": Call(landscape.ravine, lambda: dict(x=tensor(3), y=tensor(3, seed=1), condition=25.0)),
-    "landscape.rosenbrock": Call(landscape.rosenbrock, lambda: dict(x=tensor(3), y=tensor(3, seed=1))),
-    "landscape.saddle": Call(landscape.saddle, lambda: dict(x=tensor(3), y=tensor(3, seed=1))),
-    "landscape.hessian": Call(landscape.hessian, lambda: dict(fn=lambda p: landscape.rosenbrock(p[0], p[1]), point=torch.tensor([0.5, 0.5], dtype=torch.float64))),
-    "landscape.classify_critical_point": Call(landscape.classify_critical_point, lambda: dict(H=torch.tensor([[2.0, 0.0], [0.0, -1.0]]), tol=1e-8)),
-    "landscape.linear_regression_problem": Call(landscape.linear_regression_problem, lambda: dict(n=50, seed=1)),
-    "landscape.minibatch_gradients": Call(landscape.minibatch_gradients, lambda: dict(x=tensor(30), y=tensor(30, seed=1), w=torch.tensor([0.5, 0.1]),
+    "optim.landscape.ravine": Call(landscape.ravine, lambda: dict(x=tensor(3), y=tensor(3, seed=1), condition=25.0)),
+    "optim.landscape.rosenbrock": Call(landscape.rosenbrock, lambda: dict(x=tensor(3), y=tensor(3, seed=1))),
+    "optim.landscape.saddle": Call(landscape.saddle, lambda: dict(x=tensor(3), y=tensor(3, seed=1))),
+    "optim.landscape.hessian": Call(landscape.hessian, lambda: dict(fn=lambda p: landscape.rosenbrock(p[0], p[1]), point=torch.tensor([0.5, 0.5], dtype=torch.float64))),
+    "optim.landscape.classify_critical_point": Call(landscape.classify_critical_point, lambda: dict(H=torch.tensor([[2.0, 0.0], [0.0, -1.0]]), tol=1e-8)),
+    "optim.landscape.linear_regression_problem": Call(landscape.linear_regression_problem, lambda: dict(n=50, seed=1)),
+    "optim.landscape.minibatch_gradients": Call(landscape.minibatch_gradients, lambda: dict(x=tensor(30), y=tensor(30, seed=1), w=torch.tensor([0.5, 0.1]),
                                                                                         batch_size=4, n_batches=10)),
-    "landscape.sharp_flat": Call(landscape.sharp_flat, lambda: dict(x=tensor(5))),
-    "landscape.noisy_descent": Call(landscape.noisy_descent, lambda: dict(loss=landscape.sharp_flat, x0=1.0, lr=0.05, noise=0.1, steps=20, n_runs=10), nan_is_the_answer={"lr": "at lr = 1e300 the run diverges and its losses are NaN, as in torch"}),
+    "optim.landscape.sharp_flat": Call(landscape.sharp_flat, lambda: dict(x=tensor(5))),
+    "optim.landscape.noisy_descent": Call(landscape.noisy_descent, lambda: dict(loss=landscape.sharp_flat, x0=1.0, lr=0.05, noise=0.1, steps=20, n_runs=10), nan_is_the_answer={"lr": "at lr = 1e300 the run diverges and its losses are NaN, as in torch"}),
     # ----------------------------------------------------------------------- losses
     "losses.mse": Call(losses.mse, lambda: dict(input=tensor(2, 3), target=tensor(2, 3, seed=1)), lambda input, target: F.mse_loss(input, target)),
     "losses.mae": Call(losses.mae, lambda: dict(input=tensor(2, 3), target=tensor(2, 3, seed=1)), lambda input, target: F.l1_loss(input, target)),
@@ -290,10 +292,10 @@ CALLS: dict[str, Call] = {
     "losses.cosine_similarity": Call(losses.cosine_similarity, lambda: dict(a=tensor(2, 3), b=tensor(2, 3, seed=1), dim=1, eps=1e-8),
                                      lambda a, b, dim, eps: F.cosine_similarity(a, b, dim=dim, eps=eps)),
     # ----------------------------------------------------------------------- memory
-    "memory.training_memory": Call(memory.training_memory, lambda: dict(n_parameters=1000, optimizer="adamw", bytes_per_value=4, activation_values=10)),
-    "memory.mlp_saved_activations": Call(memory.mlp_saved_activations, lambda: dict(batch_size=8, widths=[4, 16, 2])),
-    "memory.saved_activation_bytes": Call(memory.saved_activation_bytes, lambda: dict(forward=lambda: torch.relu(tensor(4, 4).requires_grad_()).sum())),
-    "memory.measure_training_memory": Call(lambda: _measure(), lambda: dict()),
+    "optim.memory.training_memory": Call(memory.training_memory, lambda: dict(n_parameters=1000, optimizer="adamw", bytes_per_value=4, activation_values=10)),
+    "optim.memory.mlp_saved_activations": Call(memory.mlp_saved_activations, lambda: dict(batch_size=8, widths=[4, 16, 2])),
+    "optim.memory.saved_activation_bytes": Call(memory.saved_activation_bytes, lambda: dict(forward=lambda: torch.relu(tensor(4, 4).requires_grad_()).sum())),
+    "optim.memory.measure_training_memory": Call(lambda: _measure(), lambda: dict()),
     # ---------------------------------------------------------------------- metrics
     "metrics.roc_auc_multiclass": Call(metrics.roc_auc_multiclass, lambda: dict(y_true=labels(9, 3), y_prob=probabilities(9, 3))),
     "metrics.confusion_matrix": Call(metrics.confusion_matrix, lambda: dict(y_true=labels(9, 3), y_pred=labels(9, 3, seed=1), sample_weight=tensor(9, low=0.1, high=1))),
@@ -382,7 +384,7 @@ CALLS: dict[str, Call] = {
     "regularization.augment_images": Call(regularization.augment_images, lambda: dict(X=tensor(3, 16), height=4, width=4, max_shift=1, noise=0.1,
                                                                                       generator=torch.Generator().manual_seed(0))),
     # ------------------------------------------------------------------- robust, train
-    "robust.fit_line": Call(robust.fit_line, lambda: dict(x=tensor(20), y=2 * tensor(20) + 0.1 * tensor(20, seed=1), loss="huber", delta=1.0,
+    "losses.robust.fit_line": Call(robust.fit_line, lambda: dict(x=tensor(20), y=2 * tensor(20) + 0.1 * tensor(20, seed=1), loss="huber", delta=1.0,
                                                           max_iterations=100, tol=1e-10)),
     "train.fit": Call(lambda X, targets, epochs, lr: train.fit(_sequential(), X, targets, F.cross_entropy, epochs=epochs, lr=lr, batch_size=8)["loss"],
                       lambda: dict(X=tensor(16, 4), targets=labels(16, 2), epochs=2, lr=0.01), nan_is_the_answer={"lr": "at lr = 1e300 the run diverges and its losses are NaN, as in torch"}),
@@ -510,10 +512,11 @@ CALLS: dict[str, Call] = {
 NOT_CALLED = {
     # Result types: NamedTuples that hold what a function returns; they are built by the functions above.
     **{name: "a result type (NamedTuple) returned by a function above" for name in (
-        "approximation.UnitFit", "bayes.DiagnosticTest", "bayes.BetaPosterior", "bayes.SimulatedTest", "cluster.KMeansResult", "data.Split",
-        "distill.Quantized", "gradflow.Flow", "landscape.Surface", "metrics.PrecisionRecallFscore", "metrics.ThresholdCounts", "metrics.RocCurve",
-        "metrics.PrecisionRecallCurve", "optim.Trajectory", "robust.Line",
+        "activations.approximation.UnitFit", "bayes.DiagnosticTest", "bayes.BetaPosterior", "bayes.SimulatedTest", "cluster.KMeansResult", "data.Split",
+        "distill.Quantized", "activations.gradflow.Flow", "optim.landscape.Surface", "metrics.PrecisionRecallFscore", "metrics.ThresholdCounts", "metrics.RocCurve",
+        "metrics.PrecisionRecallCurve", "optim.Trajectory", "losses.robust.Line",
     )},
+    "chapters.Chapter": "a record of the chapter map, built once in dlcore.chapters and checked by tests/test_chapter_map.py",
     "norm.Normalize": "an autograd Function, the readable form of the layers' speed path; called through batch_norm, layer_norm, "
                       "instance_norm and group_norm, which validate their input",
     "metrics.UndefinedMetricWarning": "a warning class",

@@ -41,13 +41,19 @@ KNOWN = {line.split("#")[0].strip() for line in KNOWN_FILE.read_text().splitline
 
 
 def public_callables() -> set[str]:
-    names = set()
+    """Every callable in a module's ``__all__``, under its shortest public name (a package
+    re-exports its main module: ``activations.relu``, not ``activations.functions.relu``)."""
+    names: dict[tuple[int, str], str] = {}  # by object and name: aliases (glorot_ = xavier_) stay apart
     for info in pkgutil.walk_packages(dlcore.__path__, "dlcore."):
         module = importlib.import_module(info.name)
         for name in getattr(module, "__all__", ()):
-            if callable(getattr(module, name)):
-                names.add(f"{info.name.removeprefix('dlcore.')}.{name}")
-    return names
+            obj = getattr(module, name)
+            if callable(obj):
+                dotted = f"{info.name.removeprefix('dlcore.')}.{name}"
+                key = (id(obj), name)
+                if key not in names or len(dotted) < len(names[key]):
+                    names[key] = dotted
+    return set(names.values())
 
 
 def test_every_public_callable_is_in_the_catalogue():

@@ -10,8 +10,10 @@ import torch
 import torch.nn.functional as F
 from sklearn import metrics as sk
 
-from dlcore import activations, cluster, distill, gradflow, init, losses, memory, metrics, norm, optim, regularization
-from dlcore.approximation import fit_hidden_units
+from dlcore import activations, cluster, distill, losses, metrics, norm, optim, regularization
+from dlcore.activations import gradflow, init
+from dlcore.optim import memory
+from dlcore.activations.approximation import fit_hidden_units
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 CUDA = torch.device("cuda")

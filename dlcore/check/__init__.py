@@ -18,6 +18,7 @@ import contextlib
 import copy
 import numbers
 import signal
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -45,6 +46,16 @@ class Case:
         parts = [_short_repr(a) for a in self.args] + [f"{k}={_short_repr(v)}" for k, v in self.kwargs.items()]
         call = f"{name}({', '.join(parts)})"
         return f"{call}  [{self.label}]" if self.label else call
+
+
+def _public_name(fn) -> str:
+    """``dlcore.losses.cross_entropy``, not ``dlcore.losses.functions.cross_entropy``: the
+    name a reader imports, where a package re-exports its main module."""
+    module = fn.__module__
+    parent = module.rpartition(".")[0]
+    if parent and getattr(sys.modules.get(parent), fn.__qualname__, None) is fn:
+        module = parent
+    return f"{module}.{fn.__qualname__}"
 
 
 def _short_repr(value: Any, limit: int = 160) -> str:
@@ -155,7 +166,7 @@ def check(
     if not callable(candidate):
         raise TypeError(f"candidate must be a function, got {type(candidate).__name__}")
     name = name or getattr(reference, "__name__", "function")
-    reference_name = f"{reference.__module__}.{reference.__qualname__}"
+    reference_name = _public_name(reference)
     cases = list(cases)
     for case in cases:
         if not isinstance(case, Case):

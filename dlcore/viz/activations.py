@@ -7,8 +7,9 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .. import activations, gradflow
-from ..approximation import fit_hidden_units
+from .. import activations
+from ..activations import gradflow
+from ..activations.approximation import fit_hidden_units
 from .._validation import as_choice, as_float_tensor, as_positive, as_scalar
 from . import PALETTE, Explorer, slider, within
 

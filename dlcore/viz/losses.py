@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import losses
-from ..robust import fit_line
+from ..losses.robust import fit_line
 from .._validation import as_count, as_positive, as_scalar, as_xy
 from . import PALETTE, Explorer, slider, within
 

@@ -8,7 +8,8 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .. import landscape, optim
+from .. import optim
+from ..optim import landscape
 from .._validation import as_choice, as_count, as_fraction, as_positive, as_scalar, as_xy
 from . import PALETTE, Explorer, one_of, slider, within
 

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from dlcore.approximation import fit_hidden_units, hidden_units
+from dlcore.activations.approximation import fit_hidden_units, hidden_units
 
 X = torch.linspace(-3, 3, 300, dtype=torch.float64)
 Y = torch.sin(2 * X) + 0.3 * X**2

@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from dlcore import activations, gradflow
+from dlcore import activations
+from dlcore.activations import gradflow
 
 
 def test_measured_gradients_are_autograds():

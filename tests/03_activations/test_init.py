@@ -1,4 +1,4 @@
-"""dlcore.init against torch.nn.init: the same numbers from the same random state,
+"""dlcore.activations.init against torch.nn.init: the same numbers from the same random state,
 the variances of Eqs. (eq-xavier) and (eq-he), and named errors."""
 
 import math
@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from dlcore import init
+from dlcore.activations import init
 
 SHAPES = [(300, 200), (64, 32, 3, 3), (10, 1000), (1, 1)]
 RANDOM = [

@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import pytest
 import torch
 
-from dlcore import gradflow
+from dlcore.activations import gradflow
 from dlcore.viz.activations import (
     CURVES, activation_and_slope, activation_explorer, approximation_explorer, gradient_flow_explorer, verdict,
 )

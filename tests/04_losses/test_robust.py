@@ -1,11 +1,11 @@
-"""dlcore.robust.fit_line against closed forms and SciPy's optimisers."""
+"""dlcore.losses.robust.fit_line against closed forms and SciPy's optimisers."""
 
 import numpy as np
 import pytest
 import torch
 from scipy.optimize import linprog, minimize
 
-from dlcore.robust import fit_line
+from dlcore.losses.robust import fit_line
 
 
 def data_with_outlier(seed=0, n=25, shift=40.0):

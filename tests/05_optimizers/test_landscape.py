@@ -1,4 +1,4 @@
-"""dlcore.landscape: Hessians against the analytic ones, the critical-point test, unbiased
+"""dlcore.optim.landscape: Hessians against the analytic ones, the critical-point test, unbiased
 mini-batch gradients whose variance falls as 1/B, and the sharp/flat experiment."""
 
 import numpy as np
@@ -7,7 +7,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dlcore import landscape
+from dlcore.optim import landscape
 
 D = torch.float64
 

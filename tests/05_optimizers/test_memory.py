@@ -1,9 +1,10 @@
-"""dlcore.memory: the calculator against the bytes of the real tensors of a training step."""
+"""dlcore.optim.memory: the calculator against the bytes of the real tensors of a training step."""
 
 import pytest
 import torch
 
-from dlcore import memory, optim
+from dlcore import optim
+from dlcore.optim import memory
 
 
 def mlp(widths):

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch.optim import lr_scheduler
 
-from dlcore import landscape, optim
+from dlcore import optim
+from dlcore.optim import landscape
 
 D = torch.float64
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from dlcore import landscape, optim
+from dlcore import optim
+from dlcore.optim import landscape
 
 from dlcore.viz.optim import RACERS, SCHEDULES, batch_explorer, race, race_explorer, schedule_curve, schedule_explorer
 

@@ -1,11 +1,11 @@
+"""None"""
+
 import random
-import warnings
 
 import numpy as np
 import pytest
 import torch
 
-import dlcore
 from dlcore import bayes, utils
 
 
@@ -130,20 +130,3 @@ def test_glued_returns_what_the_prose_prints_and_names_what_is_missing():
     assert utils.glued("claim_demo") == 0.123457
     with pytest.raises(KeyError, match="nothing has been glued under 'never_glued'"):
         utils.glued("never_glued")
-
-
-def test_start_chapter_checks_seeds_styles_and_reports_the_device(capsys):
-    from dlcore import book
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the installed release: no warning
-        chosen, rng = book.start_chapter(dlcore.__version__, seed=5)
-    assert chosen == utils.device() and capsys.readouterr().out == f"Running on: {chosen.type}\n"
-    assert rng.random() == np.random.default_rng(5).random()  # the generator seed_everything(5) returns
-    first = torch.rand(3)
-    book.start_chapter(dlcore.__version__, seed=5)
-    assert torch.equal(torch.rand(3), first)
-    with pytest.warns(utils.BookVersionWarning, match="executed with dlcore 0.0.1"):
-        book.start_chapter("0.0.1")
-    with pytest.raises(TypeError, match="release must be a version string"):
-        book.start_chapter(0.1)

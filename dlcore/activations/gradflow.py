@@ -18,8 +18,9 @@ from typing import Callable, NamedTuple
 import torch
 from torch import nn
 
-from . import activations, init
-from ._validation import as_choice, as_count, as_float_tensor, as_model_input
+from .. import activations
+from . import init
+from .._validation import as_choice, as_count, as_float_tensor, as_model_input
 
 __all__ = ["ACTIVATIONS", "INITS", "DeepMLP", "Flow", "measure_flow", "gradient_flow"]
 

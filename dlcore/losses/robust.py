@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import torch
 
-from ._validation import as_choice, as_count, as_float_tensor, as_nonnegative, as_scalar
+from .._validation import as_choice, as_count, as_float_tensor, as_nonnegative, as_scalar
 
 __all__ = ["Line", "fit_line"]
 

@@ -28,7 +28,7 @@ import warnings
 
 import torch
 
-from ._validation import as_choice, as_float_tensor, as_nonnegative, as_scalar
+from .._validation import as_choice, as_float_tensor, as_nonnegative, as_scalar
 
 __all__ = [
     "calculate_gain",

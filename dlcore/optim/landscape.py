@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
+from .._validation import as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = ["Surface", "SURFACES", "ravine", "rosenbrock", "saddle", "hessian", "classify_critical_point",
            "linear_regression_problem", "minibatch_gradients", "sharp_flat", "noisy_descent"]

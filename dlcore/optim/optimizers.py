@@ -43,7 +43,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import torch
 
-from ._validation import as_choice, as_count, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
+from .._validation import as_choice, as_count, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "sgd_step", "adagrad_step", "rmsprop_step", "adam_step",

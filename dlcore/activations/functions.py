@@ -26,7 +26,7 @@ import math
 import torch
 from torch import nn
 
-from ._validation import as_count, as_dim, as_float_tensor, as_model_input, as_scalar
+from .._validation import as_count, as_dim, as_float_tensor, as_model_input, as_scalar
 
 __all__ = [
     "SigmoidFunction",

@@ -25,8 +25,8 @@ import numbers
 
 import torch
 
-from . import activations
-from ._validation import as_choice, as_count, as_dim, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
+from .. import activations
+from .._validation import as_choice, as_count, as_dim, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = [
     "mse",

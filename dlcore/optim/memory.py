@@ -13,7 +13,7 @@ from typing import Callable
 
 import torch
 
-from ._validation import as_choice, as_count
+from .._validation import as_choice, as_count
 
 __all__ = ["STATE_TENSORS", "training_memory", "mlp_saved_activations", "saved_activation_bytes",
            "measure_training_memory"]

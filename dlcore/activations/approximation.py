@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import torch
 
-from . import activations
-from ._validation import as_choice, as_count, as_float_tensor
+from .. import activations
+from .._validation import as_choice, as_count, as_float_tensor
 
 __all__ = ["UnitFit", "hidden_units", "fit_hidden_units"]
 

@@ -405,8 +405,9 @@ CALLS: dict[str, Call] = {
     # -------------------------------------------------------------------------- viz
     "viz.use_book_style": Call(viz.use_book_style, lambda: dict()),
     "viz.figure_png": Call(lambda figure: len(viz.figure_png(figure)) > 0, lambda: dict(figure=figure())),
-    "viz.Explorer": Call(lambda value: viz.Explorer({"a": viz.slider("a", value, 0.0, 1.0, 0.1)}, lambda figure, a: f"a = {a}").readout.value,
+    "viz.Explorer": Call(lambda value: viz.Explorer({"a": viz.slider("a", value, 0.0, 1.0, 0.1)}, lambda figure, a: viz.Reading(f"a = {a}", a=a)).reading["a"],
                          lambda: dict(value=0.5), checks="types"),
+    "viz.Reading": Call(lambda html, value: viz.Reading(html, value=value)["value"], lambda: dict(html="x = 0.5", value=0.5)),
     "viz.slider": Call(lambda value, low, high, step: viz.slider("x", value, low, high, step).value, lambda: dict(value=0.5, low=0.0, high=1.0, step=0.1)),
     "viz.activations.activation_and_slope": Call(viz_activations.activation_and_slope, lambda: dict(name="elu", parameter=1.0, x=tensor(5))),
     "viz.activations.draw_activation": Call(viz_activations.draw_activation, lambda: dict(figure=figure(), name="elu", parameter=1.0, span=3.0), checks="types"),

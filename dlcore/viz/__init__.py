@@ -1,14 +1,16 @@
 """The book's plot style and the pattern every interactive widget follows.
 
 Every chapter widget is an :class:`Explorer`: a set of named controls, a draw
-function that turns their values into a matplotlib figure plus a one-line HTML
-readout, and the figure shown as a PNG image widget. Because the picture lives in
+function that turns their values into a matplotlib figure plus a :class:`Reading` (the
+one-line HTML readout and the numbers it shows, by name), and the figure shown as a PNG
+image widget. Because the picture lives in
 the widget's own state (not in a kernel-side output area):
 
 * the HTML book shows the default figure from the stored widget state, with no kernel;
 * the same code works with ipywidgets 7.7 (Colab) and 8;
-* tests drive it without a kernel: set ``explorer.controls[name].value`` and read
-  ``explorer.readout.value``, ``explorer.image.value`` and ``explorer.figure``.
+* tests drive it without a kernel: set ``explorer.controls[name].value`` and assert the
+  numbers in ``explorer.reading`` (``explorer.reading["recall"]``), the figure in
+  ``explorer.figure`` and the picture in ``explorer.image.value``.
 
 A chapter's widget factory builds the controls, writes its draw function and
 returns ``Explorer(controls, draw)``; see :mod:`dlcore.viz.bayes`.
@@ -25,7 +27,7 @@ from matplotlib.figure import Figure
 
 from .._validation import as_count, as_scalar
 
-__all__ = ["PALETTE", "use_book_style", "figure_png", "Explorer", "slider", "within", "one_of"]
+__all__ = ["PALETTE", "use_book_style", "figure_png", "Reading", "Explorer", "slider", "within", "one_of"]
 
 #: Okabe & Ito's colour-blind-safe palette, by name.
 PALETTE = {
@@ -98,6 +100,31 @@ def slider(description: str, value: float, low: float, high: float, step: float,
     )
 
 
+class Reading:
+    """What a picture reports beside its figure: the line a reader sees (``html``) and the
+    numbers in it by name (``reading["recall"]``), so that tests assert numbers, not HTML.
+    In a notebook it displays as its HTML."""
+
+    __slots__ = ("html", "values")
+
+    def __init__(self, html: str, **values):
+        if not isinstance(html, str):
+            raise TypeError(f"html must be a str, got {type(html).__name__}")
+        self.html, self.values = html, values
+
+    def __getitem__(self, name: str):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise KeyError(f"this reading holds {sorted(self.values)}, not {name!r}") from None
+
+    def __repr__(self) -> str:
+        return f"Reading({', '.join(f'{k}={v!r}' for k, v in self.values.items())})"
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
 class Explorer(widgets.VBox):
     """Controls → (figure, readout). The shared shape of every widget in the book.
 
@@ -105,15 +132,16 @@ class Explorer(widgets.VBox):
     ----------
     controls : mapping of name to ipywidgets value widget
         Their ``.value`` are passed to ``draw`` as keyword arguments.
-    draw : callable ``draw(figure, **values) -> str``
-        Draws on the (cleared) figure and returns the readout as HTML.
+    draw : callable ``draw(figure, **values) -> Reading``
+        Draws on the (cleared) figure and returns what the readout line shows.
     figsize : width and height of the figure, in inches.
     """
 
-    def __init__(self, controls: Mapping[str, widgets.ValueWidget], draw: Callable[..., str], *, figsize=(8.0, 3.6)):
+    def __init__(self, controls: Mapping[str, widgets.ValueWidget], draw: Callable[..., Reading], *, figsize=(8.0, 3.6)):
         self.controls = dict(controls)
         self.figure = Figure(figsize=figsize, layout="constrained")
         self.readout = widgets.HTML()
+        self.reading: Reading | None = None
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self._draw = draw
         super().__init__([widgets.VBox(list(self.controls.values())), self.readout, self.image])
@@ -129,7 +157,10 @@ class Explorer(widgets.VBox):
         """Redraw the figure and the readout from the current control values."""
         self.figure.clear()
         with mpl.rc_context(BOOK_STYLE):
-            self.readout.value = self._draw(self.figure, **self.values)
+            reading = self._draw(self.figure, **self.values)
+            if not isinstance(reading, Reading):
+                raise TypeError(f"draw must return a dlcore.viz.Reading, got {type(reading).__name__}")
+            self.reading, self.readout.value = reading, reading.html
             self.image.value = figure_png(self.figure)
 
     def _on_change(self, _change) -> None:

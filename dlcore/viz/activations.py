@@ -11,7 +11,7 @@ from .. import activations
 from ..activations import gradflow
 from ..activations.approximation import fit_hidden_units
 from .._validation import as_choice, as_float_tensor, as_positive, as_scalar
-from . import PALETTE, Explorer, slider, within
+from . import PALETTE, Explorer, Reading, slider, within
 
 __all__ = [
     "CURVES",
@@ -48,8 +48,8 @@ def activation_and_slope(name: str, parameter: float, x: torch.Tensor) -> tuple[
     return y.detach(), slope
 
 
-def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5.0) -> str:
-    """The function beside its derivative; return the readout."""
+def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5.0) -> Reading:
+    """The function beside its derivative; return what the readout shows."""
     span = as_positive(span, "span")
     x = torch.linspace(-span, span, 801, dtype=torch.float64)
     y, slope = activation_and_slope(name, parameter, x)
@@ -64,10 +64,10 @@ def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5
     slope_ax.axhline(1, color=PALETTE["grey"], ls=":", lw=1)
     slope_ax.set(xlabel="x", ylabel="f′(x)", title="its derivative (autograd)")
     top = int(torch.argmax(slope))
-    return (
+    return Reading(
         f"{label}: f(0) = {y[400].item():.3f} &nbsp;·&nbsp; <b>largest slope {slope[top].item():.3f}</b> at x = {x[top].item():.2f}"
-        f" &nbsp;·&nbsp; slope at x = −{span:g}: {slope[0].item():.4f}, at x = +{span:g}: {slope[-1].item():.4f}"
-    )
+        f" &nbsp;·&nbsp; slope at x = −{span:g}: {slope[0].item():.4f}, at x = +{span:g}: {slope[-1].item():.4f}",
+        value_at_0=y[400].item(), largest_slope=slope[top].item(), slope_left=slope[0].item(), slope_right=slope[-1].item())
 
 
 def activation_explorer(name: str = "sigmoid") -> Explorer:
@@ -78,7 +78,7 @@ def activation_explorer(name: str = "sigmoid") -> Explorer:
         "parameter": slider("parameter (α or β; ignored when the activation has none)", CURVES[name][2], 0.0, 3.0, 0.05, readout_format=".2f"),
     }
 
-    def draw(figure: Figure, name: str, parameter: float) -> str:
+    def draw(figure: Figure, name: str, parameter: float) -> Reading:
         return draw_activation(figure, name, parameter)
 
     return Explorer(controls, draw, figsize=(8.4, 3.4))
@@ -107,8 +107,8 @@ def _log_plot(ax, values: torch.Tensor, colour: str) -> None:
         ax.legend(loc="lower right")
 
 
-def draw_flow(figure: Figure, depth: int, activation: str, init_name: str, residual: bool, width: int = 64) -> str:
-    """Per-layer gradient norms and activation scales of one DeepMLP; return the readout."""
+def draw_flow(figure: Figure, depth: int, activation: str, init_name: str, residual: bool, width: int = 64) -> Reading:
+    """Per-layer gradient norms and activation scales of one DeepMLP; return what the readout shows."""
     flow = gradflow.gradient_flow(depth, width, activation=activation, init_name=init_name, residual=residual)
     grad_ax, std_ax = figure.subplots(1, 2)
     _log_plot(grad_ax, flow.grad_norms, PALETTE["vermillion"])
@@ -118,11 +118,11 @@ def draw_flow(figure: Figure, depth: int, activation: str, init_name: str, resid
     state = verdict(flow)
     colour = {"healthy": PALETTE["green"], "vanishing": PALETTE["blue"], "exploding": PALETTE["vermillion"]}[state]
     first, last = flow.grad_norms[0].item(), flow.grad_norms[-1].item()
-    return (
+    return Reading(
         f"{depth} layers · {activation} · {init_name}{' · residual' if residual else ''}: "
         f"<b style='color:{colour}'>{state}</b> &nbsp;·&nbsp; gradient norm at layer 1: {first:.2e}, "
-        f"at layer {depth}: {last:.2e} &nbsp;·&nbsp; output std of the last layer: {flow.activation_stds[-1].item():.2e}"
-    )
+        f"at layer {depth}: {last:.2e} &nbsp;·&nbsp; output std of the last layer: {flow.activation_stds[-1].item():.2e}",
+        verdict=state, first_gradient=first, last_gradient=last, last_std=flow.activation_stds[-1].item())
 
 
 def gradient_flow_explorer(depth: int = 30, activation: str = "sigmoid", init_name: str = "xavier", residual: bool = False) -> Explorer:
@@ -137,13 +137,13 @@ def gradient_flow_explorer(depth: int = 30, activation: str = "sigmoid", init_na
         "residual": widgets.Checkbox(value=residual, description="residual connections"),
     }
 
-    def draw(figure: Figure, **values) -> str:
+    def draw(figure: Figure, **values) -> Reading:
         return draw_flow(figure, **values)
 
     return Explorer(controls, draw, figsize=(8.4, 3.4))
 
 
-def draw_approximation(figure: Figure, x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str) -> str:
+def draw_approximation(figure: Figure, x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str) -> Reading:
     """The target, the least-squares fit with ``n_units`` hidden units and each unit's piece."""
     fit = fit_hidden_units(x, y, n_units, unit)
     ax = figure.subplots()
@@ -155,7 +155,7 @@ def draw_approximation(figure: Figure, x: torch.Tensor, y: torch.Tensor, n_units
     pad = 0.4 * (high - low)
     ax.set(ylim=(low - pad, high + pad), xlabel="x", ylabel="y", title="one hidden layer: a sum of units (grey: each unit's share)")
     ax.legend(loc="upper center")
-    return f"{n_units} {unit} units &nbsp;·&nbsp; <b>RMSE = {fit.rmse:.4f}</b>"
+    return Reading(f"{n_units} {unit} units &nbsp;·&nbsp; <b>RMSE = {fit.rmse:.4f}</b>", rmse=fit.rmse)
 
 
 def approximation_explorer(x: torch.Tensor, y: torch.Tensor, n_units: int = 5, unit: str = "relu") -> Explorer:
@@ -168,7 +168,7 @@ def approximation_explorer(x: torch.Tensor, y: torch.Tensor, n_units: int = 5, u
         "unit": widgets.Dropdown(options=["relu", "sigmoid"], value=unit, description="unit"),
     }
 
-    def draw(figure: Figure, n_units: int, unit: str) -> str:
+    def draw(figure: Figure, n_units: int, unit: str) -> Reading:
         return draw_approximation(figure, x, y, n_units, unit)
 
     return Explorer(controls, draw, figsize=(8.0, 3.6))

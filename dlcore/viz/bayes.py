@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from ..bayes import diagnostic_test, natural_frequencies
 from .._validation import as_count
-from . import PALETTE, Explorer, slider
+from . import PALETTE, Explorer, Reading, slider
 
 __all__ = ["OUTCOMES", "plot_population", "plot_positives", "draw_natural_frequencies", "bayes_explorer"]
 
@@ -56,17 +56,17 @@ def plot_positives(ax: Axes, counts: dict[str, int]) -> None:
     ax.set_title(f"{counts['tp']} of {positives} positives\nare sick ({share:.0%})")
 
 
-def draw_natural_frequencies(figure: Figure, prevalence: float, sensitivity: float, specificity: float, population: int = 1000) -> str:
-    """Draw the population and the positives; return the readout as HTML."""
+def draw_natural_frequencies(figure: Figure, prevalence: float, sensitivity: float, specificity: float, population: int = 1000) -> Reading:
+    """Draw the population and the positives; return what the readout shows."""
     counts = natural_frequencies(prevalence, sensitivity, specificity, population)
     grid_ax, bar_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [2.4, 1]})
     plot_population(grid_ax, counts)
     plot_positives(bar_ax, counts)
     result = diagnostic_test(prevalence, sensitivity, specificity)
-    return (
+    return Reading(
         f"<b>P(sick | positive) = {result.ppv:.1%}</b> &nbsp;·&nbsp; "
-        f"P(healthy | negative) = {result.npv:.2%} &nbsp;·&nbsp; P(positive) = {result.p_positive:.2%}"
-    )
+        f"P(healthy | negative) = {result.npv:.2%} &nbsp;·&nbsp; P(positive) = {result.p_positive:.2%}",
+        ppv=result.ppv, npv=result.npv, p_positive=result.p_positive, counts=counts)
 
 
 def bayes_explorer(prevalence: float = 0.01, sensitivity: float = 0.99, specificity: float = 0.99, population: int = 1000) -> Explorer:
@@ -77,7 +77,7 @@ def bayes_explorer(prevalence: float = 0.01, sensitivity: float = 0.99, specific
         "specificity": slider("specificity P(− | healthy)", specificity, 0.5, 1.0, 0.005),
     }
 
-    def draw(figure: Figure, **values) -> str:
+    def draw(figure: Figure, **values) -> Reading:
         return draw_natural_frequencies(figure, population=population, **values)
 
     return Explorer(controls, draw, figsize=(8.4, 4.2))

@@ -11,7 +11,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from .. import cluster, data
 from .._validation import as_choice, as_count, refuse_meta
-from . import PALETTE, Explorer, one_of, within
+from . import PALETTE, Explorer, Reading, one_of, within
 
 __all__ = ["plot_clusters", "draw_lloyd", "lloyd_explorer", "k_sweep", "draw_k", "k_explorer", "draw_shape", "shape_explorer"]
 
@@ -33,7 +33,7 @@ def plot_clusters(ax: Axes, X: torch.Tensor, labels: torch.Tensor, centers: torc
     ax.grid(False)
 
 
-def draw_lloyd(figure: Figure, X: torch.Tensor, run: cluster.KMeansResult, step: int) -> str:
+def draw_lloyd(figure: Figure, X: torch.Tensor, run: cluster.KMeansResult, step: int) -> Reading:
     """The assignment to the centres of iteration ``step`` (trails behind them) and the inertia curve."""
     X, step = cluster.as_points(X), as_count(step, "step")
     step = min(step, run.n_iter)
@@ -49,8 +49,8 @@ def draw_lloyd(figure: Figure, X: torch.Tensor, run: cluster.KMeansResult, step:
     inertia_ax.plot(np.arange(len(history)), history, "o-", color=PALETTE["blue"], ms=4)
     inertia_ax.plot(min(step, len(history) - 1), history[min(step, len(history) - 1)], "o", color=PALETTE["vermillion"], ms=9)
     inertia_ax.set(xlabel="iteration (assignment step)", ylabel="inertia", title="inertia never increases")
-    return (f"iteration {step} of {run.n_iter}: <b>inertia {squared.sum().item():,.1f}</b> "
-            f"(final {run.inertia:,.1f})")
+    return Reading(f"iteration {step} of {run.n_iter}: <b>inertia {squared.sum().item():,.1f}</b> "
+                   f"(final {run.inertia:,.1f})", inertia=squared.sum().item(), final_inertia=run.inertia)
 
 
 def lloyd_explorer(X: torch.Tensor, k: int, init: str = "random", seed: int = 3) -> Explorer:
@@ -69,7 +69,7 @@ def lloyd_explorer(X: torch.Tensor, k: int, init: str = "random", seed: int = 3)
         "seed": widgets.IntSlider(value=seed, min=0, max=20, description="seed", continuous_update=False),
     }
 
-    def draw(figure: Figure, step: int, init: str, seed: int) -> str:
+    def draw(figure: Figure, step: int, init: str, seed: int) -> Reading:
         return draw_lloyd(figure, X, run_for(init, seed), step)
 
     return Explorer(controls, draw, figsize=(9.0, 3.8))
@@ -84,7 +84,7 @@ def k_sweep(X: torch.Tensor, ks=range(1, 11), n_init: int = 5) -> dict[int, tupl
     return results
 
 
-def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> str:
+def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> Reading:
     """The clustering at ``k`` beside the elbow (inertia) and silhouette curves."""
     X, k = cluster.as_points(X), one_of(k, "k", sweep)
     points_ax, elbow_ax, silhouette_ax = figure.subplots(1, 3, width_ratios=[1.2, 1, 1])
@@ -101,7 +101,8 @@ def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> str:
     silhouette_ax.set(xlabel="k", ylabel="mean silhouette", title="the silhouette")
     best = max(ks[1:], key=lambda j: sweep[j][1])
     shown = "undefined at k = 1" if k == 1 else f"{silhouette:.3f}"
-    return f"k = {k}: inertia {run.inertia:,.1f}, <b>silhouette {shown}</b> &nbsp;·&nbsp; best silhouette at k = {best}"
+    return Reading(f"k = {k}: inertia {run.inertia:,.1f}, <b>silhouette {shown}</b> &nbsp;·&nbsp; best silhouette at k = {best}",
+                   inertia=run.inertia, silhouette=None if k == 1 else silhouette, best_k=best)
 
 
 def k_explorer(X: torch.Tensor, k: int = 3, ks=range(1, 11)) -> Explorer:
@@ -110,13 +111,13 @@ def k_explorer(X: torch.Tensor, k: int = 3, ks=range(1, 11)) -> Explorer:
     sweep = k_sweep(X, ks)
     controls = {"k": widgets.IntSlider(value=k, min=min(ks), max=max(ks), description="k", continuous_update=False)}
 
-    def draw(figure: Figure, k: int) -> str:
+    def draw(figure: Figure, k: int) -> Reading:
         return draw_k(figure, X, sweep, k)
 
     return Explorer(controls, draw, figsize=(10.0, 3.4))
 
 
-def draw_shape(figure: Figure, kind: str, standardize: bool = False, seed: int = 0) -> str:
+def draw_shape(figure: Figure, kind: str, standardize: bool = False, seed: int = 0) -> Reading:
     """The true groups beside k-means' clusters (k = the true number) for one of ``data.CLUSTER_SHAPES``."""
     X, truth = data.cluster_shapes(kind, seed=seed)
     if standardize:
@@ -129,7 +130,7 @@ def draw_shape(figure: Figure, kind: str, standardize: bool = False, seed: int =
     plot_clusters(kmeans_ax, X, run.labels, run.centers)
     kmeans_ax.set_title(f"k-means, k = {k}")
     ari = adjusted_rand_score(truth.numpy(), run.labels.numpy())
-    return f"{kind}: <b>adjusted Rand index {ari:.3f}</b> (1 = the true groups, 0 = chance)"
+    return Reading(f"{kind}: <b>adjusted Rand index {ari:.3f}</b> (1 = the true groups, 0 = chance)", adjusted_rand_index=ari)
 
 
 def shape_explorer(kind: str = "anisotropic") -> Explorer:
@@ -140,7 +141,7 @@ def shape_explorer(kind: str = "anisotropic") -> Explorer:
         "standardize": widgets.Checkbox(value=False, description="standardise the features"),
     }
 
-    def draw(figure: Figure, kind: str, standardize: bool) -> str:
+    def draw(figure: Figure, kind: str, standardize: bool) -> Reading:
         return draw_shape(figure, kind, standardize)
 
     return Explorer(controls, draw, figsize=(9.0, 3.8))

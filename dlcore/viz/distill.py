@@ -11,13 +11,13 @@ from matplotlib.figure import Figure
 
 from .. import distill, train
 from .._validation import as_float_array, as_float_tensor, refuse_meta
-from . import PALETTE, Explorer, one_of, slider, within
+from . import PALETTE, Explorer, Reading, one_of, slider, within
 
 __all__ = ["draw_temperature", "temperature_explorer", "draw_sweep", "sweep_explorer", "pruned_copy", "draw_pruning",
            "pruning_explorer"]
 
 
-def draw_temperature(figure: Figure, image: torch.Tensor, teacher_logits: torch.Tensor, label: int, T: float) -> str:
+def draw_temperature(figure: Figure, image: torch.Tensor, teacher_logits: torch.Tensor, label: int, T: float) -> Reading:
     """The 8×8 digit beside the teacher's distribution at temperature 1 and at ``T``."""
     image, teacher_logits = as_float_tensor(image, "image"), as_float_tensor(teacher_logits, "teacher_logits")
     label = within(label, "label", 0, teacher_logits.shape[-1] - 1, integer=True)
@@ -31,8 +31,9 @@ def draw_temperature(figure: Figure, image: torch.Tensor, teacher_logits: torch.
     bar_ax.set(xticks=classes, xlabel="class", ylabel="probability", ylim=(0, 1), title="the teacher's soft targets")
     bar_ax.legend(loc="upper right")
     runner_up = int(torch.topk(teacher_logits, 2).indices[1])
-    return (f"T = {T:g}: the true class gets <b>{soft[label].item():.3f}</b>; the runner-up, "
-            f"{runner_up}, gets <b>{soft[runner_up].item():.3f}</b> (at T = 1: {hard[runner_up].item():.1e})")
+    return Reading(f"T = {T:g}: the true class gets <b>{soft[label].item():.3f}</b>; the runner-up, "
+                   f"{runner_up}, gets <b>{soft[runner_up].item():.3f}</b> (at T = 1: {hard[runner_up].item():.1e})",
+                   true_class=soft[label].item(), runner_up=soft[runner_up].item(), runner_up_at_1=hard[runner_up].item())
 
 
 def temperature_explorer(images: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor, index: int = 0, T: float = 4.0) -> Explorer:
@@ -45,13 +46,13 @@ def temperature_explorer(images: torch.Tensor, teacher_logits: torch.Tensor, lab
         "T": slider("temperature T", T, 0.5, 20.0, 0.5, readout_format=".1f"),
     }
 
-    def draw(figure: Figure, index: int, T: float) -> str:
+    def draw(figure: Figure, index: int, T: float) -> Reading:
         return draw_temperature(figure, images[index], teacher_logits[index], int(labels[index]), T)
 
     return Explorer(controls, draw, figsize=(9.0, 3.2))
 
 
-def draw_sweep(figure: Figure, temperatures, alphas, accuracy: np.ndarray, alpha: float) -> str:
+def draw_sweep(figure: Figure, temperatures, alphas, accuracy: np.ndarray, alpha: float) -> Reading:
     """The student's test accuracy over T × α as a heat map; the chosen α's row as a curve."""
     accuracy, alpha = as_float_array(accuracy, "accuracy", ndim=2), one_of(alpha, "alpha", alphas)
     heat_ax, row_ax = figure.subplots(1, 2)
@@ -67,8 +68,10 @@ def draw_sweep(figure: Figure, temperatures, alphas, accuracy: np.ndarray, alpha
     row_ax.plot(temperatures, accuracy[row], "o-", color=PALETTE["blue"])
     row_ax.set(xscale="log", xlabel="temperature T", ylabel="test accuracy", title=f"α = {alpha:g}")
     best = np.unravel_index(accuracy.argmax(), accuracy.shape)
-    return (f"α = {alpha:g}: best T = {temperatures[int(accuracy[row].argmax())]:g} ({accuracy[row].max():.3f}) "
-            f"&nbsp;·&nbsp; <b>best overall: T = {temperatures[best[1]]:g}, α = {alphas[best[0]]:g} ({accuracy.max():.3f})</b>")
+    return Reading(f"α = {alpha:g}: best T = {temperatures[int(accuracy[row].argmax())]:g} ({accuracy[row].max():.3f}) "
+                   f"&nbsp;·&nbsp; <b>best overall: T = {temperatures[best[1]]:g}, α = {alphas[best[0]]:g} ({accuracy.max():.3f})</b>",
+                   best_T=temperatures[int(accuracy[row].argmax())], best_accuracy=float(accuracy[row].max()),
+                   best_overall=(temperatures[best[1]], alphas[best[0]], float(accuracy.max())))
 
 
 def sweep_explorer(temperatures, alphas, accuracy: np.ndarray) -> Explorer:
@@ -76,7 +79,7 @@ def sweep_explorer(temperatures, alphas, accuracy: np.ndarray) -> Explorer:
     accuracy = as_float_array(accuracy, "accuracy", ndim=2)
     controls = {"alpha": widgets.Dropdown(options=list(alphas), value=alphas[-1], description="α")}
 
-    def draw(figure: Figure, alpha: float) -> str:
+    def draw(figure: Figure, alpha: float) -> Reading:
         return draw_sweep(figure, temperatures, alphas, accuracy, alpha)
 
     return Explorer(controls, draw, figsize=(9.5, 3.4))
@@ -93,7 +96,7 @@ def pruned_copy(model: torch.nn.Module, amount: float) -> torch.nn.Module:
 
 
 def draw_pruning(figure: Figure, model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, amount: float,
-                 curve: tuple[list, list]) -> str:
+                 curve: tuple[list, list]) -> Reading:
     """Accuracy against sparsity (with the chosen point) and the surviving weights' histogram."""
     curve_ax, hist_ax = figure.subplots(1, 2)
     pruned = pruned_copy(model, amount)
@@ -104,7 +107,8 @@ def draw_pruning(figure: Figure, model: torch.nn.Module, X: torch.Tensor, y: tor
     weights = torch.cat([m.weight.detach().flatten() for m in pruned.modules() if isinstance(m, torch.nn.Linear)])
     hist_ax.hist(weights[weights != 0].numpy(), bins=60, color=PALETTE["green"])
     hist_ax.set(xlabel="weight value", ylabel="count", title=f"{int((weights != 0).sum())} of {weights.numel()} weights left")
-    return f"{amount:.0%} of the weights pruned: <b>test accuracy {accuracy:.3f}</b> (unpruned {curve[1][0]:.3f})"
+    return Reading(f"{amount:.0%} of the weights pruned: <b>test accuracy {accuracy:.3f}</b> (unpruned {curve[1][0]:.3f})",
+                   accuracy=accuracy, unpruned=curve[1][0])
 
 
 def pruning_explorer(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, amount: float = 0.5) -> Explorer:
@@ -113,7 +117,7 @@ def pruning_explorer(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, a
     curve = (amounts, [train.accuracy_of(pruned_copy(model, a), X, y) for a in amounts])
     controls = {"amount": slider("share pruned", amount, 0.0, 0.95, 0.05, readout_format=".2f")}
 
-    def draw(figure: Figure, amount: float) -> str:
+    def draw(figure: Figure, amount: float) -> Reading:
         return draw_pruning(figure, model, X, y, amount, curve)
 
     return Explorer(controls, draw, figsize=(9.0, 3.4))

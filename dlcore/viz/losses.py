@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from .. import losses
 from ..losses.robust import fit_line
 from .._validation import as_count, as_positive, as_scalar, as_xy
-from . import PALETTE, Explorer, slider, within
+from . import PALETTE, Explorer, Reading, slider, within
 
 __all__ = [
     "draw_robust",
@@ -28,7 +28,7 @@ __all__ = [
 LOSS_COLOURS = {"mse": PALETTE["blue"], "mae": PALETTE["orange"], "huber": PALETTE["green"]}
 
 
-def draw_robust(figure: Figure, x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float, delta: float) -> str:
+def draw_robust(figure: Figure, x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float, delta: float) -> Reading:
     """Loss vs residual (left); the data with ``y[outlier]`` moved by ``shift`` and the line each loss fits (right)."""
     x, y = as_xy(x, y)
     outlier, shift = within(outlier, "outlier", 0, len(x) - 1, integer=True), as_scalar(shift, "shift")
@@ -53,8 +53,8 @@ def draw_robust(figure: Figure, x: torch.Tensor, y: torch.Tensor, outlier: int, 
         fit_ax.plot(grid, line.slope * grid + line.intercept, color=LOSS_COLOURS[name], lw=2, label=f"{name}: slope {line.slope:.2f}")
     fit_ax.set(xlabel="x", ylabel="y", title="the line each loss fits")
     fit_ax.legend(loc="upper left", fontsize=9)
-    return (f"outlier moved by {shift:+.0f} &nbsp;·&nbsp; fitted slopes: <b>MSE {slopes['mse']:.3f}</b>, "
-            f"MAE {slopes['mae']:.3f}, Huber (δ = {delta:.1f}) {slopes['huber']:.3f}")
+    return Reading(f"outlier moved by {shift:+.0f} &nbsp;·&nbsp; fitted slopes: <b>MSE {slopes['mse']:.3f}</b>, "
+                   f"MAE {slopes['mae']:.3f}, Huber (δ = {delta:.1f}) {slopes['huber']:.3f}", slopes=dict(slopes))
 
 
 def robust_explorer(x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float = 30.0, delta: float = 1.0) -> Explorer:
@@ -66,7 +66,7 @@ def robust_explorer(x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float
         "delta": slider("Huber's δ", delta, 0.1, 5.0, 0.1, readout_format=".1f"),
     }
 
-    def draw(figure: Figure, shift: float, delta: float) -> str:
+    def draw(figure: Figure, shift: float, delta: float) -> Reading:
         return draw_robust(figure, x, y, outlier, shift, delta)
 
     return Explorer(controls, draw, figsize=(9.0, 3.6))
@@ -90,7 +90,7 @@ def loss_shares(logits: torch.Tensor, targets: torch.Tensor, gamma: float, easy:
     return {name: (per_example[mask].sum() / total).item() for name, mask in groups.items()}
 
 
-def draw_focal(figure: Figure, logits: torch.Tensor, targets: torch.Tensor, gamma: float) -> str:
+def draw_focal(figure: Figure, logits: torch.Tensor, targets: torch.Tensor, gamma: float) -> Reading:
     """Focal loss against p_t for several γ (left); who carries the loss on the data (right)."""
     curve_ax, share_ax = figure.subplots(1, 2)
     p_t = torch.linspace(0.005, 1, 400, dtype=torch.float64)
@@ -114,15 +114,17 @@ def draw_focal(figure: Figure, logits: torch.Tensor, targets: torch.Tensor, gamm
     share_ax.legend(loc="lower right")
     easy_share = shares["easy negatives"] + shares["easy positives"]
     easy_base = base["easy negatives"] + base["easy positives"]
-    return (f"γ = {gamma:.1f}: <b>easy examples (p_t > 0.5) carry {easy_share:.1%} of the loss</b> "
-            f"(BCE: {easy_base:.1%}) &nbsp;·&nbsp; positives carry {shares['easy positives'] + shares['hard positives']:.1%}")
+    positive_share = shares["easy positives"] + shares["hard positives"]
+    return Reading(f"γ = {gamma:.1f}: <b>easy examples (p_t > 0.5) carry {easy_share:.1%} of the loss</b> "
+                   f"(BCE: {easy_base:.1%}) &nbsp;·&nbsp; positives carry {positive_share:.1%}",
+                   easy_share=easy_share, easy_share_bce=easy_base, positive_share=positive_share)
 
 
 def focal_explorer(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0) -> Explorer:
     """A γ slider → the focal loss curves and the share of the loss easy examples carry."""
     controls = {"gamma": slider("focusing parameter γ", gamma, 0.0, 5.0, 0.1, readout_format=".1f")}
 
-    def draw(figure: Figure, gamma: float) -> str:
+    def draw(figure: Figure, gamma: float) -> Reading:
         return draw_focal(figure, logits, targets, gamma)
 
     return Explorer(controls, draw, figsize=(9.0, 3.6))
@@ -149,7 +151,7 @@ def _two_normals(mean_p, std_p, mean_q, std_q) -> tuple[float, float, float, flo
             as_positive(std_q, "std_q"))
 
 
-def draw_information(figure: Figure, mean_p: float, std_p: float, mean_q: float, std_q: float) -> str:
+def draw_information(figure: Figure, mean_p: float, std_p: float, mean_q: float, std_q: float) -> Reading:
     """The two distributions (left) and their entropy, cross-entropy and KL divergences (right)."""
     mean_p, std_p, mean_q, std_q = _two_normals(mean_p, std_p, mean_q, std_q)
     p, q = binned_normal(mean_p, std_p), binned_normal(mean_q, std_q)
@@ -164,8 +166,9 @@ def draw_information(figure: Figure, mean_p: float, std_p: float, mean_q: float,
     bar_ax.bar(list(values), list(values.values()), color=colours)
     bar_ax.set(ylabel="nats", title="H(P, Q) = H(P) + KL(P‖Q)")
     bar_ax.tick_params(axis="x", labelsize=9)
-    return (f"H(P) = {values['H(P)']:.3f} &nbsp;·&nbsp; H(P, Q) = {values['H(P, Q)']:.3f} &nbsp;·&nbsp; "
-            f"<b>KL(P‖Q) = {values['KL(P‖Q)']:.3f}</b> &nbsp;·&nbsp; <b>KL(Q‖P) = {values['KL(Q‖P)']:.3f}</b> (nats)")
+    return Reading(f"H(P) = {values['H(P)']:.3f} &nbsp;·&nbsp; H(P, Q) = {values['H(P, Q)']:.3f} &nbsp;·&nbsp; "
+                   f"<b>KL(P‖Q) = {values['KL(P‖Q)']:.3f}</b> &nbsp;·&nbsp; <b>KL(Q‖P) = {values['KL(Q‖P)']:.3f}</b> (nats)",
+                   entropy=values["H(P)"], cross_entropy=values["H(P, Q)"], kl_pq=values["KL(P‖Q)"], kl_qp=values["KL(Q‖P)"])
 
 
 def information_explorer(mean_p: float = 4.0, std_p: float = 1.0, mean_q: float = 6.0, std_q: float = 2.0) -> Explorer:
@@ -178,7 +181,7 @@ def information_explorer(mean_p: float = 4.0, std_p: float = 1.0, mean_q: float 
         "std_q": slider("std of Q", std_q, 0.3, 4.0, 0.1, readout_format=".1f"),
     }
 
-    def draw(figure: Figure, **values) -> str:
+    def draw(figure: Figure, **values) -> Reading:
         return draw_information(figure, **values)
 
     return Explorer(controls, draw, figsize=(9.0, 3.4))

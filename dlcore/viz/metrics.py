@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from .. import metrics
 from .._validation import as_float_array, as_labels, as_probabilities, as_scalar, same_length
-from . import PALETTE, Explorer, slider, within
+from . import PALETTE, Explorer, Reading, slider, within
 
 __all__ = ["operating_point", "plot_confusion", "draw_threshold", "draw_prevalence", "threshold_explorer", "prevalence_explorer"]
 
@@ -95,8 +95,8 @@ def _pr(ax: Axes, y_true, y_score, point: dict | None, prevalence: float | None 
     ax.legend(loc="lower left")
 
 
-def draw_threshold(figure: Figure, y_true, y_score, threshold: float) -> str:
-    """Scores, confusion matrix, ROC and PR curves at one threshold; return the readout."""
+def draw_threshold(figure: Figure, y_true, y_score, threshold: float) -> Reading:
+    """Scores, confusion matrix, ROC and PR curves at one threshold; return what the readout shows."""
     y_score = as_float_array(y_score, "y_score", ndim=1)
     y_score = np.asarray(y_score)
     point = operating_point(y_true, y_score, threshold)
@@ -106,14 +106,14 @@ def draw_threshold(figure: Figure, y_true, y_score, threshold: float) -> str:
     _roc(roc_ax, y_true, y_score, point)
     _pr(pr_ax, y_true, y_score, point)
     precision = "undefined (nothing called positive)" if point["precision"] is None else f"{point['precision']:.3f}"
-    return (
+    return Reading(
         f"accuracy = {point['accuracy']:.3f} &nbsp;·&nbsp; <b>precision = {precision}</b> &nbsp;·&nbsp; "
-        f"<b>recall = {point['tpr']:.3f}</b> &nbsp;·&nbsp; F1 = {point['f1']:.3f} &nbsp;·&nbsp; FPR = {point['fpr']:.3f}"
-    )
+        f"<b>recall = {point['tpr']:.3f}</b> &nbsp;·&nbsp; F1 = {point['f1']:.3f} &nbsp;·&nbsp; FPR = {point['fpr']:.3f}",
+        accuracy=point["accuracy"], precision=point["precision"], recall=point["tpr"], f1=point["f1"], fpr=point["fpr"])
 
 
-def draw_prevalence(figure: Figure, y_true, y_score, prevalence: float, threshold: float = 0.5) -> str:
-    """ROC (independent of prevalence) beside the PR curve at ``prevalence``; return the readout."""
+def draw_prevalence(figure: Figure, y_true, y_score, prevalence: float, threshold: float = 0.5) -> Reading:
+    """ROC (independent of prevalence) beside the PR curve at ``prevalence``; return what the readout shows."""
     y_score, prevalence = as_float_array(y_score, "y_score", ndim=1), within(prevalence, "prevalence", 0.0, 1.0)
     y_score = np.asarray(y_score)
     point = operating_point(y_true, y_score, threshold, prevalence=prevalence)
@@ -122,12 +122,11 @@ def draw_prevalence(figure: Figure, y_true, y_score, prevalence: float, threshol
     roc_ax.set_title("ROC curve: the same at every prevalence")
     _pr(pr_ax, y_true, y_score, point, prevalence=prevalence, reference=True)
     pr_ax.set_title(f"precision-recall at prevalence {prevalence:.1%}")
-    return (
+    ap, auc = metrics.average_precision(y_true, y_score, prevalence=prevalence), metrics.roc_auc(y_true, y_score)
+    return Reading(
         f"prevalence = {prevalence:.1%} &nbsp;·&nbsp; at threshold {threshold}: <b>precision = {point['precision']:.3f}</b>, "
-        f"recall = {point['tpr']:.3f} (unchanged) &nbsp;·&nbsp; AP = "
-        f"{metrics.average_precision(y_true, y_score, prevalence=prevalence):.3f} &nbsp;·&nbsp; "
-        f"ROC AUC = {metrics.roc_auc(y_true, y_score):.3f} (unchanged)"
-    )
+        f"recall = {point['tpr']:.3f} (unchanged) &nbsp;·&nbsp; AP = {ap:.3f} &nbsp;·&nbsp; ROC AUC = {auc:.3f} (unchanged)",
+        precision=point["precision"], recall=point["tpr"], average_precision=ap, roc_auc=auc)
 
 
 def threshold_explorer(y_true, y_score, threshold: float = 0.5) -> Explorer:
@@ -135,7 +134,7 @@ def threshold_explorer(y_true, y_score, threshold: float = 0.5) -> Explorer:
     y_score = as_float_array(y_score, "y_score", ndim=1)
     controls = {"threshold": slider("threshold", threshold, 0.0, 1.0, 0.01, readout_format=".2f")}
 
-    def draw(figure: Figure, threshold: float) -> str:
+    def draw(figure: Figure, threshold: float) -> Reading:
         return draw_threshold(figure, y_true, y_score, threshold)
 
     return Explorer(controls, draw, figsize=(8.4, 6.4))
@@ -148,7 +147,7 @@ def prevalence_explorer(y_true, y_score, prevalence: float | None = None, thresh
         prevalence = round(float(np.mean(np.asarray(y_true) == 1)), 3)
     controls = {"prevalence": slider("prevalence P(positive)", prevalence, 0.005, 0.5, 0.005)}
 
-    def draw(figure: Figure, prevalence: float) -> str:
+    def draw(figure: Figure, prevalence: float) -> Reading:
         return draw_prevalence(figure, y_true, y_score, prevalence, threshold)
 
     return Explorer(controls, draw, figsize=(8.4, 3.6))

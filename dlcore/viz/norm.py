@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import norm
 from .._validation import as_choice, as_count, as_float_tensor, as_positive
-from . import PALETTE, Explorer, slider, within
+from . import PALETTE, Explorer, Reading, slider, within
 
 __all__ = ["NORMS", "shared_statistics", "normalize", "draw_axes", "axes_explorer", "batch_statistics",
            "draw_batch_size", "batch_size_explorer", "scaled_regression", "gradient_descent_path", "draw_scaling",
@@ -60,7 +60,7 @@ def _example_batch(n: int = 8, c: int = 6, s: int = 16, seed: int = 0) -> torch.
     return torch.randn(n, c, s, generator=generator, dtype=torch.float64) * channel_scale + channel_shift + sample_shift
 
 
-def draw_axes(figure: Figure, kind: str) -> str:
+def draw_axes(figure: Figure, kind: str) -> Reading:
     """The (N, C, H·W) cube with the elements sharing statistics shaded, and per-channel statistics before/after."""
     n, c, s = 4, 6, 5
     mask = shared_statistics(kind, n, c, s)
@@ -80,8 +80,8 @@ def draw_axes(figure: Figure, kind: str) -> str:
     stats_ax.legend(loc="upper left")
     spread = y.mean(dim=(0, 2)).abs().max().item()
     sample_spread = y.mean(dim=(1, 2)).std().item()
-    return (f"{kind}: after it, channel means differ from 0 by up to <b>{spread:.2f}</b>; "
-            f"sample means vary with std <b>{sample_spread:.2f}</b>")
+    return Reading(f"{kind}: after it, channel means differ from 0 by up to <b>{spread:.2f}</b>; "
+                   f"sample means vary with std <b>{sample_spread:.2f}</b>", channel_mean_spread=spread, sample_mean_std=sample_spread)
 
 
 def axes_explorer(kind: str = "BatchNorm") -> Explorer:
@@ -89,7 +89,7 @@ def axes_explorer(kind: str = "BatchNorm") -> Explorer:
     kind = as_choice(kind, "kind", NORMS)
     controls = {"kind": widgets.Dropdown(options=list(NORMS), value=kind, description="layer")}
 
-    def draw(figure: Figure, kind: str) -> str:
+    def draw(figure: Figure, kind: str) -> Reading:
         return draw_axes(figure, kind)
 
     return Explorer(controls, draw, figsize=(9.5, 4.0))
@@ -111,7 +111,7 @@ def batch_statistics(batch_size: int, batches: int = 400, channels: int = 8, see
     return torch.stack(bn), torch.stack(gn)
 
 
-def draw_batch_size(figure: Figure, batch_size: int) -> str:
+def draw_batch_size(figure: Figure, batch_size: int) -> Reading:
     """Spread of one example's BatchNorm output across batches, against GroupNorm's, and its fall with batch size."""
     hist_ax, curve_ax = figure.subplots(1, 2)
     bn, gn = batch_statistics(batch_size)
@@ -124,8 +124,9 @@ def draw_batch_size(figure: Figure, batch_size: int) -> str:
     curve_ax.loglog(sizes, spreads, "o-", color=PALETTE["blue"], label="BatchNorm")
     curve_ax.plot(batch_size, bn.std().item(), "o", color=PALETTE["vermillion"], ms=9)
     curve_ax.set(xlabel="batch size", ylabel="std of the example's output", title="noise from batch statistics")
-    return (f"batch size {batch_size}: the same example's BatchNorm output varies with <b>std {bn.std().item():.3f}</b> "
-            f"across batches; GroupNorm's varies by {gn.std().item():.1e}")
+    return Reading(f"batch size {batch_size}: the same example's BatchNorm output varies with <b>std {bn.std().item():.3f}</b> "
+                   f"across batches; GroupNorm's varies by {gn.std().item():.1e}", batch_norm_std=bn.std().item(),
+                   group_norm_std=gn.std().item())
 
 
 def batch_size_explorer(batch_size: int = 8) -> Explorer:
@@ -133,7 +134,7 @@ def batch_size_explorer(batch_size: int = 8) -> Explorer:
     batch_size = within(batch_size, "batch_size", 2, 256, integer=True)
     controls = {"batch_size": widgets.IntSlider(value=batch_size, min=2, max=256, description="batch size", continuous_update=False)}
 
-    def draw(figure: Figure, batch_size: int) -> str:
+    def draw(figure: Figure, batch_size: int) -> Reading:
         return draw_batch_size(figure, batch_size)
 
     return Explorer(controls, draw, figsize=(9.0, 3.5))
@@ -166,11 +167,11 @@ def gradient_descent_path(X: torch.Tensor, y: torch.Tensor, steps: int = 50) -> 
     return torch.stack(path), (eigenvalues[-1] / eigenvalues[0]).item()
 
 
-def draw_scaling(figure: Figure, scale: float, steps: int = 50) -> str:
+def draw_scaling(figure: Figure, scale: float, steps: int = 50) -> Reading:
     """Loss contours and the gradient-descent path, raw (left) and standardised (right)."""
     X, y = scaled_regression(scale)
     standardized = (X - X.mean(0)) / X.std(0)
-    readouts = []
+    readouts, gaps = [], {}
     for ax, (name, features) in zip(figure.subplots(1, 2), (("raw features", X), ("standardised", standardized))):
         path, condition = gradient_descent_path(features, y, steps)
         best = torch.linalg.lstsq(features, y[:, None]).solution.squeeze(1)
@@ -187,14 +188,16 @@ def draw_scaling(figure: Figure, scale: float, steps: int = 50) -> str:
         ax.set(xlabel="w₁", ylabel="w₂", title=f"{name}: condition number {condition:,.0f}")
         ax.set_aspect("equal", adjustable="datalim")
         readouts.append(f"{name}: loss {final - optimum:.2e} above the optimum")
-    return f"feature scale {scale:g} &nbsp;·&nbsp; after {steps} steps, " + " &nbsp;·&nbsp; ".join(f"<b>{r}</b>" for r in readouts)
+        gaps[name] = final - optimum
+    return Reading(f"feature scale {scale:g} &nbsp;·&nbsp; after {steps} steps, " + " &nbsp;·&nbsp; ".join(f"<b>{r}</b>" for r in readouts),
+                   raw_gap=gaps["raw features"], standardised_gap=gaps["standardised"])
 
 
 def scaling_explorer(scale: float = 10.0) -> Explorer:
     """A feature-scale slider → gradient descent's path on the elongated bowl and on the standardised one."""
     controls = {"scale": slider("second feature's scale", scale, 1.0, 30.0, 0.5, readout_format=".1f")}
 
-    def draw(figure: Figure, scale: float) -> str:
+    def draw(figure: Figure, scale: float) -> Reading:
         return draw_scaling(figure, scale)
 
     return Explorer(controls, draw, figsize=(9.0, 4.0))

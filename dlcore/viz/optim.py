@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from .. import optim
 from ..optim import landscape
 from .._validation import as_choice, as_count, as_fraction, as_positive, as_scalar, as_xy
-from . import PALETTE, Explorer, one_of, slider, within
+from . import PALETTE, Explorer, Reading, one_of, slider, within
 
 __all__ = ["RACERS", "race", "draw_race", "race_explorer", "sgd_on_regression", "draw_batch_cloud",
            "batch_explorer", "SCHEDULES", "schedule_curve", "draw_schedule", "schedule_explorer"]
@@ -53,7 +53,7 @@ def race(surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float
             for name in names}
 
 
-def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float, steps: int) -> str:
+def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float, steps: int) -> Reading:
     """Trajectories on the contour plot (left) and the loss above the minimum per step (right)."""
     surface = as_choice(surface, "surface", tuple(landscape.SURFACES))
     s = landscape.SURFACES[surface]
@@ -78,7 +78,11 @@ def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: f
     loss_ax.set(xlabel="step", ylabel="loss − minimum", title="loss curves", xlim=(0, steps))
     if runs:
         loss_ax.legend(loc="lower left", fontsize=8)
-    return f"after {steps} steps, loss above the minimum: " + " &nbsp;·&nbsp; ".join(parts) if parts else "pick an optimizer"
+    if not parts:
+        return Reading("pick an optimizer", gaps={}, diverged=())
+    return Reading(f"after {steps} steps, loss above the minimum: " + " &nbsp;·&nbsp; ".join(parts),
+                   gaps={name: run.loss[-1] - floor for name, run in runs.items() if not run.diverged},
+                   diverged=tuple(name for name, run in runs.items() if run.diverged))
 
 
 def race_explorer(surface: str = "ravine", names=("SGD", "momentum", "Adam"), lr_sgd: float = 0.03,
@@ -96,7 +100,7 @@ def race_explorer(surface: str = "ravine", names=("SGD", "momentum", "Adam"), lr
         "steps": widgets.IntSlider(value=steps, min=10, max=500, step=10, description="steps", continuous_update=False),
     }
 
-    def draw(figure: Figure, **values) -> str:
+    def draw(figure: Figure, **values) -> Reading:
         return draw_race(figure, **values)
 
     return Explorer(controls, draw, figsize=(10.0, 4.2))
@@ -126,7 +130,7 @@ def sgd_on_regression(x: torch.Tensor, y: torch.Tensor, batch_size: int, lr: flo
     return np.array(seen), np.array(losses)
 
 
-def draw_batch_cloud(figure: Figure, batch_size: int) -> str:
+def draw_batch_cloud(figure: Figure, batch_size: int) -> Reading:
     """Mini-batch gradients around the full gradient (left); SGD's loss per epoch against full-batch GD (right)."""
     x, y = landscape.linear_regression_problem(1000)
     w = torch.zeros(2, dtype=torch.float64)
@@ -146,9 +150,10 @@ def draw_batch_cloud(figure: Figure, batch_size: int) -> str:
     loss_ax.set(xlabel="epochs", ylabel="training loss (MSE)", yscale="log", title="SGD, lr 0.05, 2 epochs")
     loss_ax.legend(loc="upper right", fontsize=8)
     spread = batches.var(0).sum().item()
-    return (f"batch size {batch_size}: the mean of the batch gradients is off the full gradient by "
-            f"<b>{(batches.mean(0) - full).norm().item():.2f}</b> (noise of 400 draws); their variance is "
-            f"<b>{spread:.2f}</b>, and {len(x) // batch_size + (len(x) % batch_size > 0)} updates fit in one epoch")
+    bias, updates = (batches.mean(0) - full).norm().item(), len(x) // batch_size + (len(x) % batch_size > 0)
+    return Reading(f"batch size {batch_size}: the mean of the batch gradients is off the full gradient by "
+                   f"<b>{bias:.2f}</b> (noise of 400 draws); their variance is "
+                   f"<b>{spread:.2f}</b>, and {updates} updates fit in one epoch", bias=bias, variance=spread, updates=updates)
 
 
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000]  #: the batch explorer's choices
@@ -160,7 +165,7 @@ def batch_explorer(batch_size: int = 16) -> Explorer:
     controls = {"batch_size": widgets.SelectionSlider(options=BATCH_SIZES, value=batch_size,
                                                       description="batch size", continuous_update=False)}
 
-    def draw(figure: Figure, batch_size: int) -> str:
+    def draw(figure: Figure, batch_size: int) -> Reading:
         return draw_batch_cloud(figure, batch_size)
 
     return Explorer(controls, draw, figsize=(10.0, 4.0))
@@ -189,7 +194,7 @@ def schedule_curve(name: str, lr: float, total: int, fraction: float) -> np.ndar
     return np.array([SCHEDULES[name](t, lr, total, fraction) for t in range(total)])
 
 
-def draw_schedule(figure: Figure, name: str, lr: float, total: int, fraction: float) -> str:
+def draw_schedule(figure: Figure, name: str, lr: float, total: int, fraction: float) -> Reading:
     """The chosen schedule in colour over the others in grey."""
     ax = figure.subplots()
     for other in SCHEDULES:
@@ -199,8 +204,10 @@ def draw_schedule(figure: Figure, name: str, lr: float, total: int, fraction: fl
     ax.plot(curve, color=PALETTE["vermillion"], lw=2.5, label=name)
     ax.set(xlabel="step", ylabel="learning rate", title=f"{name} (grey: the others with the same settings)")
     ax.legend(loc="upper right")
-    return (f"{name}: starts at <b>{curve[0]:.2e}</b>, peaks at {curve.max():.2e} on step {int(curve.argmax())}, "
-            f"ends at <b>{curve[-1]:.2e}</b>; mean {curve.mean():.2e} &nbsp;·&nbsp; fraction: {_FRACTION_MEANING[name]}")
+    return Reading(f"{name}: starts at <b>{curve[0]:.2e}</b>, peaks at {curve.max():.2e} on step {int(curve.argmax())}, "
+                   f"ends at <b>{curve[-1]:.2e}</b>; mean {curve.mean():.2e} &nbsp;·&nbsp; fraction: {_FRACTION_MEANING[name]}",
+                   start=float(curve[0]), peak=float(curve.max()), peak_step=int(curve.argmax()), end=float(curve[-1]),
+                   mean=float(curve.mean()))
 
 
 def schedule_explorer(name: str = "warmup + cosine", lr: float = 0.1, total: int = 1000, fraction: float = 0.1) -> Explorer:
@@ -213,7 +220,7 @@ def schedule_explorer(name: str = "warmup + cosine", lr: float = 0.1, total: int
         "fraction": slider("fraction", fraction, 0.05, 0.95, 0.05, readout_format=".2f"),
     }
 
-    def draw(figure: Figure, **values) -> str:
+    def draw(figure: Figure, **values) -> Reading:
         return draw_schedule(figure, **values)
 
     return Explorer(controls, draw, figsize=(8.0, 3.4))

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import data, losses, regularization, train
 from .._validation import as_count, as_float_array, as_float_tensor, as_nonnegative, as_scalar, as_xy
-from . import PALETTE, Explorer, one_of, within
+from . import PALETTE, Explorer, Reading, one_of, within
 
 __all__ = ["polynomial_data", "legendre_features", "fit_polynomial", "polynomial_errors", "draw_polynomial",
            "polynomial_explorer", "sparse_regression", "coefficient_paths", "draw_paths", "path_explorer",
@@ -71,7 +71,7 @@ def polynomial_errors(degrees, lam: float, seed: int = 0) -> tuple[np.ndarray, n
     return np.array(train_err), np.array(val_err)
 
 
-def draw_polynomial(figure: Figure, degree: int, log_lambda: float) -> str:
+def draw_polynomial(figure: Figure, degree: int, log_lambda: float) -> Reading:
     """The fitted curve on the data (left); training and validation error against the degree (right)."""
     log_lambda = as_scalar(log_lambda, "log_lambda")
     lam = 0.0 if log_lambda <= -8 else 10.0**log_lambda
@@ -93,8 +93,9 @@ def draw_polynomial(figure: Figure, degree: int, log_lambda: float) -> str:
     err_ax.set(xlabel="degree", ylabel="RMSE", title="error against model complexity", ylim=(0.05, 3))
     err_ax.legend(fontsize=8)
     best = int(np.argmin(val_err))
-    return (f"degree {degree}, λ = {lam:.0e}: training RMSE <b>{train_err[degree]:.3f}</b>, validation RMSE "
-            f"<b>{val_err[degree]:.3f}</b> &nbsp;·&nbsp; at this λ the best validation error is at degree {best}")
+    return Reading(f"degree {degree}, λ = {lam:.0e}: training RMSE <b>{train_err[degree]:.3f}</b>, validation RMSE "
+                   f"<b>{val_err[degree]:.3f}</b> &nbsp;·&nbsp; at this λ the best validation error is at degree {best}",
+                   train_rmse=float(train_err[degree]), val_rmse=float(val_err[degree]), best_degree=best)
 
 
 def polynomial_explorer(degree: int = 9, log_lambda: float = -9.0) -> Explorer:
@@ -106,7 +107,7 @@ def polynomial_explorer(degree: int = 9, log_lambda: float = -9.0) -> Explorer:
                                           continuous_update=False, readout_format=".1f"),
     }
 
-    def draw(figure: Figure, degree: int, log_lambda: float) -> str:
+    def draw(figure: Figure, degree: int, log_lambda: float) -> Reading:
         return draw_polynomial(figure, degree, log_lambda)
 
     return Explorer(controls, draw, figsize=(10.0, 3.8))
@@ -133,11 +134,11 @@ def coefficient_paths(lambdas, seed: int = 0) -> dict[str, np.ndarray]:
     return {k: np.array(v) for k, v in paths.items()}
 
 
-def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray, index: int) -> str:
+def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray, index: int) -> Reading:
     """Both coefficient paths against λ, the chosen λ marked, and the exact zeros counted."""
     lambdas = as_float_array(lambdas, "lambdas", ndim=1)
     index = within(index, "index", 0, len(lambdas) - 1, integer=True)
-    readouts = []
+    readouts, zero_counts = [], {}
     for ax, kind in zip(figure.subplots(1, 2, sharey=True), ("L1", "L2")):
         path = paths[kind]
         for j in range(path.shape[1]):
@@ -146,8 +147,10 @@ def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray
         zeros = int((path[index] == 0).sum())
         ax.set(xlabel="λ", title=f"{kind}: {zeros} of {path.shape[1]} coefficients exactly 0")
         readouts.append(f"{kind}: <b>{zeros}</b> exact zeros, ‖w‖ = {np.linalg.norm(path[index]):.2f}")
+        zero_counts[kind] = zeros
     figure.axes[0].set_ylabel("coefficient (blue: the 3 that matter)")
-    return f"λ = {lambdas[index]:.3g} &nbsp;·&nbsp; " + " &nbsp;·&nbsp; ".join(readouts)
+    return Reading(f"λ = {lambdas[index]:.3g} &nbsp;·&nbsp; " + " &nbsp;·&nbsp; ".join(readouts),
+                   l1_zeros=zero_counts["L1"], l2_zeros=zero_counts["L2"])
 
 
 def path_explorer(paths: dict[str, np.ndarray], lambdas, index: int = 20) -> Explorer:
@@ -158,7 +161,7 @@ def path_explorer(paths: dict[str, np.ndarray], lambdas, index: int = 20) -> Exp
     controls = {"index": widgets.IntSlider(value=index, min=0, max=len(lambdas) - 1, description="λ step",
                                            continuous_update=False)}
 
-    def draw(figure: Figure, index: int) -> str:
+    def draw(figure: Figure, index: int) -> Reading:
         return draw_paths(figure, paths, lambdas, index)
 
     return Explorer(controls, draw, figsize=(10.0, 3.6))
@@ -182,7 +185,7 @@ def dropout_curves(rates, n_train: int = 200, width: int = 512, epochs: int = 60
     return curves
 
 
-def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> str:
+def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> Reading:
     """Training loss and validation accuracy per epoch for rate ``p`` over the no-dropout run."""
     p = one_of(p, "p", curves)
     loss_ax, acc_ax = figure.subplots(1, 2)
@@ -195,8 +198,10 @@ def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> str:
     loss_ax.legend(fontsize=8)
     acc_ax.legend(fontsize=8, loc="lower right")
     run = curves[p]
-    return (f"dropout {p:g}: final training loss <b>{run['loss'][-1]:.3f}</b>, training accuracy {run['train_accuracy']:.3f}, "
-            f"validation accuracy <b>{run['val_accuracy'][-1]:.3f}</b> (best {max(run['val_accuracy']):.3f})")
+    return Reading(f"dropout {p:g}: final training loss <b>{run['loss'][-1]:.3f}</b>, training accuracy {run['train_accuracy']:.3f}, "
+                   f"validation accuracy <b>{run['val_accuracy'][-1]:.3f}</b> (best {max(run['val_accuracy']):.3f})",
+                   final_loss=run["loss"][-1], train_accuracy=run["train_accuracy"], val_accuracy=run["val_accuracy"][-1],
+                   best_val_accuracy=max(run["val_accuracy"]))
 
 
 def dropout_explorer(curves: dict[float, dict], p: float = 0.5) -> Explorer:
@@ -204,7 +209,7 @@ def dropout_explorer(curves: dict[float, dict], p: float = 0.5) -> Explorer:
     p = one_of(p, "p", curves)
     controls = {"p": widgets.SelectionSlider(options=sorted(curves), value=p, description="dropout p", continuous_update=False)}
 
-    def draw(figure: Figure, p: float) -> str:
+    def draw(figure: Figure, p: float) -> Reading:
         return draw_dropout(figure, curves, p)
 
     return Explorer(controls, draw, figsize=(10.0, 3.6))

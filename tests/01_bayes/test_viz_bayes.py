@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import pytest
 
-from dlcore.viz import PALETTE, Explorer, use_book_style
+from dlcore.viz import PALETTE, Explorer, Reading, use_book_style
 from dlcore.viz.bayes import bayes_explorer
 
 
@@ -15,7 +15,8 @@ def dot_counts(explorer):
 
 def test_default_state_is_the_rare_disease_example():
     explorer = bayes_explorer()
-    assert "P(sick | positive) = 50.0%" in explorer.readout.value
+    assert explorer.reading["ppv"] == pytest.approx(0.5)
+    assert "P(sick | positive) = 50.0%" in explorer.readout.value  # and the reader sees it
     assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     assert dot_counts(explorer) == [10, 0, 10, 980]  # tp, fn, fp, tn
     assert explorer.figure.axes[1].get_title() == "10 of 20 positives\nare sick (50%)"
@@ -25,19 +26,19 @@ def test_raising_the_prevalence_raises_the_posterior_and_redraws():
     explorer = bayes_explorer()
     before = explorer.image.value
     explorer.controls["prevalence"].value = 0.1
-    assert "P(sick | positive) = 91.7%" in explorer.readout.value
+    assert explorer.reading["ppv"] == pytest.approx(99 / 108)
     assert explorer.image.value != before
     assert dot_counts(explorer) == [99, 1, 9, 891]
 
 
 @pytest.mark.parametrize("control, value, expected", [
-    ("specificity", 0.9, "P(sick | positive) = 9.1%"),   # more false alarms: the posterior collapses
-    ("sensitivity", 0.5, "P(sick | positive) = 33.6%"),  # fewer true positives
+    ("specificity", 0.9, 0.0099 / (0.0099 + 0.099)),  # more false alarms: the posterior collapses
+    ("sensitivity", 0.5, 0.005 / (0.005 + 0.0099)),   # fewer true positives
 ])
 def test_each_slider_moves_the_readout(control, value, expected):
     explorer = bayes_explorer()
     explorer.controls[control].value = value
-    assert expected in explorer.readout.value
+    assert explorer.reading["ppv"] == pytest.approx(expected)
 
 
 def test_runs_under_the_ipywidgets_major_version_in_use():
@@ -59,13 +60,20 @@ def test_explorer_draws_with_the_book_style_without_touching_global_state():
     def draw(figure, x):
         seen["cycle"] = mpl.rcParams["axes.prop_cycle"].by_key()["color"][0]
         figure.add_subplot().plot([0, 1], [0, x])
-        return f"x = {x}"
+        return Reading(f"x = {x}", x=x)
 
     explorer = Explorer({"x": widgets.FloatSlider(value=1.0)}, draw)
     assert seen["cycle"] == PALETTE["blue"] and explorer.readout.value == "x = 1.0"
     explorer.controls["x"].value = 0.5
-    assert explorer.readout.value == "x = 0.5"
+    assert explorer.readout.value == "x = 0.5" and explorer.reading["x"] == 0.5
     assert mpl.rcParams["axes.grid"] is False
     use_book_style()
     assert mpl.rcParams["axes.grid"] is True
     mpl.rcdefaults()
+
+
+def test_a_draw_that_returns_text_instead_of_a_reading_is_refused():
+    with pytest.raises(TypeError, match="draw must return a dlcore.viz.Reading, got str"):
+        Explorer({"x": widgets.FloatSlider(value=1.0)}, lambda figure, x: f"x = {x}")
+    with pytest.raises(KeyError, match=r"this reading holds \['x'\], not 'y'"):
+        Reading("x = 1", x=1.0)["y"]

@@ -21,18 +21,13 @@ def test_operating_point_counts_match_the_confusion_matrix():
     assert point["accuracy"] == pytest.approx(metrics.accuracy(LABELS, (SCORES >= 0.5).astype(int)))
 
 
-def _readout_number(explorer, name):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(f"{name} = ")[1].split()[0].rstrip(","))
-
-
 def test_raising_the_threshold_trades_recall_for_precision():
     explorer = threshold_explorer(LABELS, SCORES)
     assert isinstance(explorer.controls["threshold"], widgets.FloatSlider)
     before = explorer.image.value
-    low = (_readout_number(explorer, "precision"), _readout_number(explorer, "recall"))
+    low = (explorer.reading["precision"], explorer.reading["recall"])
     explorer.controls["threshold"].value = 0.8
-    high = (_readout_number(explorer, "precision"), _readout_number(explorer, "recall"))
+    high = (explorer.reading["precision"], explorer.reading["recall"])
     assert high[0] > low[0] and high[1] < low[1]
     assert explorer.image.value != before
     assert len(explorer.figure.axes) == 4
@@ -48,10 +43,10 @@ def test_a_threshold_above_every_score_leaves_precision_undefined_not_nan():
 def test_prevalence_moves_precision_and_ap_but_not_recall_or_auc():
     explorer = prevalence_explorer(LABELS, SCORES)
     assert explorer.controls["prevalence"].value == 0.25
-    auc, recall, precision, ap = (_readout_number(explorer, k) for k in ("ROC AUC", "recall", "precision", "AP"))
+    auc, recall, precision, ap = (explorer.reading[k] for k in ("roc_auc", "recall", "precision", "average_precision"))
     explorer.controls["prevalence"].value = 0.01
-    assert _readout_number(explorer, "ROC AUC") == auc and _readout_number(explorer, "recall") == recall
-    assert _readout_number(explorer, "precision") < precision / 5
-    assert _readout_number(explorer, "AP") < ap
+    assert explorer.reading["roc_auc"] == auc and explorer.reading["recall"] == recall
+    assert explorer.reading["precision"] < precision / 5
+    assert explorer.reading["average_precision"] < ap
     roc_line = explorer.figure.axes[0].lines[0]
     np.testing.assert_array_equal(roc_line.get_xdata(), metrics.roc_curve(LABELS, SCORES).fpr)

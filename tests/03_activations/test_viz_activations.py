@@ -10,11 +10,6 @@ from dlcore.viz.activations import (
 )
 
 
-def _number(explorer, before):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(before)[1].split()[0].rstrip(","))
-
-
 def test_every_curve_has_a_finite_slope_from_autograd():
     x = torch.linspace(-5, 5, 101)
     for name, (_, _, default) in CURVES.items():
@@ -25,10 +20,10 @@ def test_every_curve_has_a_finite_slope_from_autograd():
 def test_sigmoid_readout_shows_the_quarter_and_switching_redraws():
     explorer = activation_explorer("sigmoid")
     assert isinstance(explorer.controls["name"], widgets.Dropdown)
-    assert _number(explorer, "largest slope ") == pytest.approx(0.25, abs=1e-3)
+    assert explorer.reading["largest_slope"] == pytest.approx(0.25, abs=1e-3)
     before = explorer.image.value
     explorer.controls["name"].value = "tanh"
-    assert _number(explorer, "largest slope ") == pytest.approx(1.0, abs=1e-3)
+    assert explorer.reading["largest_slope"] == pytest.approx(1.0, abs=1e-3)
     assert explorer.image.value != before and len(explorer.figure.axes) == 2
 
 
@@ -36,7 +31,7 @@ def test_the_parameter_slider_moves_the_leaky_slope():
     explorer = activation_explorer("leaky_relu")
     explorer.controls["parameter"].value = 0.3
     assert "negative slope α = 0.3" in explorer.readout.value
-    assert _number(explorer, "slope at x = −5: ") == pytest.approx(0.3)
+    assert explorer.reading["slope_left"] == pytest.approx(0.3)
 
 
 def test_gradient_flow_explorer_moves_between_regimes():
@@ -62,9 +57,9 @@ def test_verdict_reads_zeros_as_vanishing():
 def test_approximation_explorer_error_falls_with_units():
     x = torch.linspace(-3, 3, 200, dtype=torch.float64)
     explorer = approximation_explorer(x, torch.sin(2 * x), n_units=2)
-    coarse = _number(explorer, "RMSE = ")
+    coarse = explorer.reading["rmse"]
     explorer.controls["n_units"].value = 20
-    assert _number(explorer, "RMSE = ") < coarse / 10
+    assert explorer.reading["rmse"] < coarse / 10
     explorer.controls["unit"].value = "sigmoid"
     assert "20 sigmoid units" in explorer.readout.value
 

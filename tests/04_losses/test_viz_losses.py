@@ -7,11 +7,6 @@ from dlcore import losses
 from dlcore.viz.losses import binned_normal, focal_explorer, information, information_explorer, loss_shares, robust_explorer
 
 
-def _number(explorer, before):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(before)[1].split()[0].rstrip(",%"))
-
-
 def line_with_outlier():
     generator = torch.Generator().manual_seed(0)
     x = torch.linspace(0, 10, 20, dtype=torch.float64)
@@ -21,9 +16,9 @@ def line_with_outlier():
 def test_moving_the_outlier_drags_the_least_squares_line_most():
     x, y = line_with_outlier()
     explorer = robust_explorer(x, y, outlier=15, shift=0.0)
-    still = {k: _number(explorer, f"{k} ") for k in ("MSE", "MAE")}
+    still = {k: explorer.reading["slopes"][k.lower()] for k in ("MSE", "MAE")}
     explorer.controls["shift"].value = 60.0
-    moved = {k: _number(explorer, f"{k} ") for k in ("MSE", "MAE")}
+    moved = {k: explorer.reading["slopes"][k.lower()] for k in ("MSE", "MAE")}
     assert abs(moved["MSE"] - still["MSE"]) > 5 * abs(moved["MAE"] - still["MAE"])
     before = explorer.image.value
     explorer.controls["delta"].value = 3.0
@@ -35,19 +30,19 @@ def test_focal_gamma_moves_the_loss_off_easy_examples():
     targets = (torch.rand(2000, generator=generator) < 0.02).double()
     logits = torch.randn(2000, generator=generator, dtype=torch.float64) + torch.where(targets == 1, 1.0, -3.0)
     explorer = focal_explorer(logits, targets, gamma=0.0)
-    at_zero = _number(explorer, "carry ")
+    at_zero = explorer.reading["easy_share"]
     explorer.controls["gamma"].value = 3.0
-    assert _number(explorer, "carry ") < at_zero - 30  # percentage points
+    assert explorer.reading["easy_share"] < at_zero - 0.30  # thirty percentage points
     shares = loss_shares(logits, targets, 2.0)
     assert sum(shares.values()) == pytest.approx(1.0)
 
 
 def test_information_explorer_shows_kl_is_not_symmetric_and_zero_for_equal_distributions():
     explorer = information_explorer(mean_p=4, std_p=1, mean_q=6, std_q=2)
-    assert _number(explorer, "KL(P‖Q) = ") != pytest.approx(_number(explorer, "KL(Q‖P) = "), abs=1e-3)
+    assert explorer.reading["kl_pq"] != pytest.approx(explorer.reading["kl_qp"], abs=1e-3)
     for name, value in (("mean_q", 4.0), ("std_q", 1.0)):
         explorer.controls[name].value = value
-    assert _number(explorer, "KL(P‖Q) = ") == 0.0 and _number(explorer, "KL(Q‖P) = ") == 0.0
+    assert explorer.reading["kl_pq"] == 0.0 and explorer.reading["kl_qp"] == 0.0
 
 
 def test_information_is_consistent():

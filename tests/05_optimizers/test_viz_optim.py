@@ -9,14 +9,9 @@ from dlcore.optim import landscape
 from dlcore.viz.optim import RACERS, SCHEDULES, batch_explorer, race, race_explorer, schedule_curve, schedule_explorer
 
 
-def _number(explorer, before):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(before)[1].split()[0].rstrip(",;"))
-
-
 def test_the_race_shows_every_chosen_optimizer_and_momentum_beats_sgd_in_the_ravine():
     explorer = race_explorer("ravine", names=("SGD", "momentum"), lr_sgd=0.01, steps=100)
-    assert _number(explorer, "momentum ") < _number(explorer, "SGD ") / 100
+    assert explorer.reading["gaps"]["momentum"] < explorer.reading["gaps"]["SGD"] / 100
     explorer.controls["names"].value = tuple(RACERS)
     assert all(name in explorer.readout.value for name in RACERS)
     assert len(explorer.figure.axes[1].get_lines()) == len(RACERS)
@@ -43,16 +38,16 @@ def test_gd_started_exactly_on_the_saddles_ridge_stays_there_and_a_nudge_lets_it
 
 def test_the_gradient_cloud_tightens_as_the_batch_grows():
     explorer = batch_explorer(batch_size=4)
-    small = _number(explorer, "their variance is ")
+    small = explorer.reading["variance"]
     explorer.controls["batch_size"].value = 64
-    assert _number(explorer, "their variance is ") < small / 8
-    assert _number(explorer, "off the full gradient by ") < 0.2
+    assert explorer.reading["variance"] < small / 8
+    assert explorer.reading["bias"] < 0.2
     assert "16 updates fit in one epoch" in explorer.readout.value
 
 
 def test_each_schedule_draws_and_reports_its_ends():
     explorer = schedule_explorer("warmup + cosine", lr=0.1, total=1000, fraction=0.1)
-    assert _number(explorer, "starts at ") == 0.0 and "on step 100" in explorer.readout.value
+    assert explorer.reading["start"] == 0.0 and "on step 100" in explorer.readout.value
     for name in SCHEDULES:
         explorer.controls["name"].value = name
         curve = schedule_curve(name, 0.1, 200, 0.3)
@@ -65,4 +60,4 @@ def test_each_schedule_draws_and_reports_its_ends():
 def test_nesterov_at_momentum_zero_races_as_plain_sgd_instead_of_raising():
     explorer = race_explorer("ravine", names=("SGD", "Nesterov"), lr_sgd=0.01, momentum=0.9, steps=50)
     explorer.controls["momentum"].value = 0.0
-    assert _number(explorer, "Nesterov ") == _number(explorer, "SGD ")
+    assert explorer.reading["gaps"]["Nesterov"] == explorer.reading["gaps"]["SGD"]

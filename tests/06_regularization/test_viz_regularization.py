@@ -9,11 +9,6 @@ from dlcore.viz.regularization import (
 )
 
 
-def _number(explorer, before):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(before)[1].split()[0].rstrip(",;"))
-
-
 def test_legendre_features_are_the_legendre_polynomials():
     x = torch.linspace(-1, 1, 7, dtype=torch.float64)
     F = legendre_features(x, 3)
@@ -26,11 +21,11 @@ def test_high_degrees_overfit_without_a_penalty_and_lambda_cures_it():
     assert train_err[15] < train_err[3] and val_err[15] > 10 * val_err[3]
     assert polynomial_errors([15], lam=1e-3)[1][0] < val_err[15] / 10
     explorer = polynomial_explorer(degree=15, log_lambda=-9)
-    wild = _number(explorer, "validation RMSE ")
+    wild = explorer.reading["val_rmse"]
     explorer.controls["log_lambda"].value = -3.0
-    assert _number(explorer, "validation RMSE ") < wild / 10
+    assert explorer.reading["val_rmse"] < wild / 10
     explorer.controls["degree"].value = 0
-    assert _number(explorer, "training RMSE ") > 0.5  # a constant underfits
+    assert explorer.reading["train_rmse"] > 0.5  # a constant underfits
 
 
 def test_a_huge_lambda_shrinks_everything_but_the_intercept():
@@ -45,15 +40,15 @@ def test_l1_paths_have_exact_zeros_and_l2_paths_none():
     assert (paths["L1"][-1] == 0).all() and (paths["L1"][0] != 0).sum() >= 10
     assert (paths["L2"] != 0).all()
     explorer = path_explorer(paths, lambdas, index=0)
-    few = _number(explorer, "L1: ")
+    few = explorer.reading["l1_zeros"]
     explorer.controls["index"].value = 8
-    assert _number(explorer, "L1: ") > few and _number(explorer, "L2: ") == 0
+    assert explorer.reading["l1_zeros"] > few and explorer.reading["l2_zeros"] == 0
 
 
 def test_dropout_explorer_reads_the_precomputed_curves():
     curves = dropout_curves([0.0, 0.5], n_train=60, width=32, epochs=3)
     explorer = dropout_explorer(curves, p=0.5)
-    assert _number(explorer, "final training loss ") == round(curves[0.5]["loss"][-1], 3)
+    assert explorer.reading["final_loss"] == curves[0.5]["loss"][-1]
     explorer.controls["p"].value = 0.0
     assert explorer.readout.value.startswith("dropout 0:")
     assert len(curves[0.0]["val_accuracy"]) == 3

@@ -7,11 +7,6 @@ import torch
 from dlcore.viz.norm import NORMS, axes_explorer, batch_size_explorer, normalize, scaling_explorer, shared_statistics
 
 
-def _number(explorer, before):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(before)[1].split()[0].rstrip(",;"))
-
-
 def test_each_layer_shares_statistics_over_its_axes():
     sizes = {kind: int(shared_statistics(kind, 4, 6, 5).sum()) for kind in NORMS}
     assert sizes == {"BatchNorm": 20, "LayerNorm": 30, "InstanceNorm": 5, "GroupNorm (2 groups)": 15, "RMSNorm": 30}
@@ -21,9 +16,9 @@ def test_each_layer_shares_statistics_over_its_axes():
 
 def test_axes_explorer_shows_batchnorm_centres_channels_and_layernorm_centres_samples():
     explorer = axes_explorer("BatchNorm")
-    assert _number(explorer, "up to ") < 1e-6
+    assert explorer.reading["channel_mean_spread"] < 1e-6
     explorer.controls["kind"].value = "LayerNorm"
-    assert _number(explorer, "vary with std ") < 1e-6
+    assert explorer.reading["sample_mean_std"] < 1e-6
     assert len(explorer.figure.axes) == 2
     x = torch.randn(3, 6, 4, dtype=torch.float64)
     for kind in NORMS:
@@ -32,10 +27,10 @@ def test_axes_explorer_shows_batchnorm_centres_channels_and_layernorm_centres_sa
 
 def test_batch_norm_noise_falls_with_batch_size_and_group_norm_has_none():
     explorer = batch_size_explorer(batch_size=4)
-    small = _number(explorer, "std ")
+    small = explorer.reading["batch_norm_std"]
     explorer.controls["batch_size"].value = 128
-    assert _number(explorer, "std ") < small / 2
-    assert _number(explorer, "GroupNorm's varies by ") < 1e-12  # rounding only
+    assert explorer.reading["batch_norm_std"] < small / 2
+    assert explorer.reading["group_norm_std"] < 1e-12  # rounding only
 
 
 def test_standardising_removes_the_ravine():

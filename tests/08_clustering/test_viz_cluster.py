@@ -6,18 +6,13 @@ from dlcore import data
 from dlcore.viz.cluster import k_explorer, lloyd_explorer, shape_explorer
 
 
-def _number(explorer, before):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(before)[1].split()[0].rstrip(",)").replace(",", ""))
-
-
 def test_stepping_through_lloyd_lowers_the_inertia():
     X, _ = data.cluster_shapes("blobs", n_samples=300)
     explorer = lloyd_explorer(X, 3, init="random", seed=3)
-    start = _number(explorer, "inertia ")
+    start = explorer.reading["inertia"]
     explorer.controls["step"].value = 30  # past convergence: shows the final step
-    assert _number(explorer, "inertia ") <= start
-    assert f"(final {_number(explorer, 'final '):,.1f})" in explorer.readout.value
+    assert explorer.reading["inertia"] <= start
+    assert f"(final {explorer.reading['final_inertia']:,.1f})" in explorer.readout.value
     explorer.controls["init"].value = "k-means++"
     assert explorer.readout.value.startswith("iteration")
 
@@ -34,8 +29,8 @@ def test_k_slider_moves_along_the_elbow_and_silhouette():
 
 def test_standardising_rescues_unequal_scales():
     explorer = shape_explorer("unequal scales")
-    raw = _number(explorer, "adjusted Rand index ")
+    raw = explorer.reading["adjusted_rand_index"]
     explorer.controls["standardize"].value = True
-    assert _number(explorer, "adjusted Rand index ") > raw + 0.3  # better, not cured: see the chapter
+    assert explorer.reading["adjusted_rand_index"] > raw + 0.3  # better, not cured: see the chapter
     explorer.controls["kind"].value = "moons"
     assert "moons (standardised)" in explorer.figure.axes[0].get_title()

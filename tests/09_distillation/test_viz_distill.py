@@ -7,16 +7,11 @@ from dlcore import train
 from dlcore.viz.distill import pruned_copy, pruning_explorer, sweep_explorer, temperature_explorer
 
 
-def _number(explorer, before):
-    text = explorer.readout.value.replace("<b>", "").replace("</b>", "")
-    return float(text.split(before)[1].split()[0].rstrip(",);"))
-
-
 def test_raising_the_temperature_lifts_the_runner_up():
     logits = torch.tensor([[6.0, 3.0, 0.0, -1.0]], dtype=torch.float64)
     explorer = temperature_explorer(torch.zeros(1, 64), logits, torch.tensor([0]), T=1.0)
     explorer.controls["T"].value = 8.0
-    assert _number(explorer, "the true class gets ") < 0.9
+    assert explorer.reading["true_class"] < 0.9
     assert "runner-up, 1" in explorer.readout.value
 
 
@@ -37,7 +32,7 @@ def test_pruning_slider_zeroes_weights_and_reports_accuracy():
     half = pruned_copy(model, 0.5)
     assert (half[0].weight == 0).sum().item() == 32 and (model[0].weight != 0).all()
     explorer = pruning_explorer(model, X, y, amount=0.0)
-    full = _number(explorer, "test accuracy ")
+    full = explorer.reading["accuracy"]
     explorer.controls["amount"].value = 0.95
     assert "95% of the weights pruned" in explorer.readout.value
-    assert _number(explorer, "test accuracy ") <= full
+    assert explorer.reading["accuracy"] <= full

@@ -19,7 +19,10 @@ import torch
 
 from ._validation import as_choice, as_count, as_nonnegative, refuse_meta
 
-__all__ = ["KMeansResult", "as_points", "pairwise_distances", "assign", "kmeans_plus_plus", "lloyd", "kmeans", "silhouette_score"]
+__all__ = [
+    "KMeansResult", "as_points", "pairwise_distances", "assign", "kmeans_plus_plus", "lloyd", "kmeans",
+    "silhouette_score", "k_sweep",
+]
 
 METRICS = ("euclidean", "manhattan", "cosine")
 _CHUNK_ELEMENTS = 2**24  # distances computed in row blocks of at most this many entries
@@ -345,3 +348,12 @@ def silhouette_score(X, labels) -> float:
         s = (b - a) / torch.maximum(a, b)
         scores.append(torch.where(own_size > 1, s.nan_to_num(0.0), torch.zeros_like(s)))
     return torch.cat(scores).mean().item()
+
+
+def k_sweep(X: torch.Tensor, ks=range(1, 11), n_init: int = 5) -> dict[int, tuple[KMeansResult, float]]:
+    """k-means at every k, with the silhouette (undefined, NaN, at k = 1)."""
+    results = {}
+    for k in ks:
+        run = kmeans(X, k, n_init=n_init)
+        results[k] = (run, silhouette_score(X, run.labels) if k > 1 else float("nan"))
+    return results

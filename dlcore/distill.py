@@ -5,6 +5,7 @@ Chapter 9 of the book; equation labels (``eq-...``) refer to that chapter.
 
 from __future__ import annotations
 
+import copy
 import math
 
 from typing import NamedTuple
@@ -14,7 +15,9 @@ import torch
 from . import activations, losses
 from ._validation import as_float_tensor, as_fraction, as_positive
 
-__all__ = ["soft_targets", "kd_loss", "Quantized", "quantize_int8", "dequantize", "magnitude_mask"]
+__all__ = [
+    "soft_targets", "kd_loss", "Quantized", "quantize_int8", "dequantize", "magnitude_mask", "pruned_copy",
+]
 
 
 def soft_targets(logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
@@ -88,3 +91,13 @@ def magnitude_mask(weight: torch.Tensor, amount: float) -> torch.Tensor:
         smallest = torch.topk(weight.abs().flatten(), n_prune, largest=False).indices
         mask.view(-1)[smallest] = 0
     return mask
+
+
+def pruned_copy(model: torch.nn.Module, amount: float) -> torch.nn.Module:
+    """A copy of ``model`` with the ``amount`` smallest-magnitude weights of every linear layer set to 0."""
+    pruned = copy.deepcopy(model)
+    with torch.no_grad():
+        for layer in pruned.modules():
+            if isinstance(layer, torch.nn.Linear):
+                layer.weight.mul_(magnitude_mask(layer.weight, amount))
+    return pruned

@@ -21,36 +21,17 @@ import numpy as np
 import torch
 
 from ._validation import (
-    as_choice, as_count, as_float_array, as_labels, as_nonnegative, as_probabilities, as_sample_weight, refuse_meta,
-    same_length,
+    as_choice, as_count, as_float_array, as_labels, as_nonnegative, as_probabilities, as_sample_weight, as_scalar,
+    refuse_meta, same_length,
 )
 
 __all__ = [
-    "UndefinedMetricWarning",
-    "roc_auc_multiclass",
-    "confusion_matrix",
-    "accuracy",
-    "precision_recall_fscore",
-    "PrecisionRecallFscore",
-    "precision",
-    "recall",
-    "f1_score",
-    "fbeta_score",
-    "counts_at_thresholds",
-    "ThresholdCounts",
-    "roc_curve",
-    "RocCurve",
-    "roc_auc",
-    "roc_auc_pairs",
-    "roc_auc_ranks",
-    "precision_recall_curve",
-    "PrecisionRecallCurve",
-    "average_precision",
-    "mean_squared_error",
-    "mean_absolute_error",
-    "root_mean_squared_error",
-    "r2_score",
-    "expected_calibration_error",
+    "UndefinedMetricWarning", "roc_auc_multiclass", "confusion_matrix", "accuracy",
+    "precision_recall_fscore", "PrecisionRecallFscore", "precision", "recall", "f1_score", "fbeta_score",
+    "counts_at_thresholds", "ThresholdCounts", "roc_curve", "RocCurve", "roc_auc", "roc_auc_pairs",
+    "roc_auc_ranks", "precision_recall_curve", "PrecisionRecallCurve", "average_precision",
+    "mean_squared_error", "mean_absolute_error", "root_mean_squared_error", "r2_score",
+    "expected_calibration_error", "operating_point",
 ]
 
 AVERAGES = ("binary", "micro", "macro", "weighted", None)
@@ -610,3 +591,33 @@ def expected_calibration_error(y_true, y_prob, *, n_bins: int = 10) -> float:
     _, occupied = np.unique(bins, return_inverse=True)  # empty bins add nothing: never allocate n_bins of them
     gap = np.abs(np.bincount(occupied, weights=correct) - np.bincount(occupied, weights=confidence))
     return float(gap.sum() / len(labels))
+
+
+def operating_point(y_true, y_score, threshold: float, prevalence: float | None = None) -> dict:
+    """Counts and rates when ``score >= threshold`` is called positive (``y_true`` in {0, 1}).
+
+    TP, FP, FN, TN, TPR and FPR come from the data; precision, accuracy and F1 are
+    computed from the rates at ``prevalence`` (default: the data's own), as in
+    Eq. (eq-precision-prevalence).
+    """
+    y_true, y_score = as_labels(y_true, "y_true"), as_float_array(y_score, "y_score", ndim=1)
+    same_length(y_true=y_true, y_score=y_score)
+    threshold = as_scalar(threshold, "threshold")
+    prevalence = None if prevalence is None else float(as_probabilities(prevalence, "prevalence"))
+    positive = np.asarray(y_true) == 1
+    called = np.asarray(y_score) >= threshold
+    counts = {
+        "tp": int(np.count_nonzero(called & positive)),
+        "fp": int(np.count_nonzero(called & ~positive)),
+        "fn": int(np.count_nonzero(~called & positive)),
+        "tn": int(np.count_nonzero(~called & ~positive)),
+    }
+    tpr = counts["tp"] / positive.sum()
+    fpr = counts["fp"] / (~positive).sum()
+    pi = positive.mean() if prevalence is None else prevalence
+    flagged = pi * tpr + (1 - pi) * fpr
+    point = dict(counts, tpr=tpr, fpr=fpr, prevalence=pi)
+    point["precision"] = pi * tpr / flagged if flagged > 0 else None  # undefined: nothing is called positive
+    point["accuracy"] = pi * tpr + (1 - pi) * (1 - fpr)
+    point["f1"] = 2 * point["precision"] * tpr / (point["precision"] + tpr) if flagged > 0 and tpr > 0 else 0.0
+    return point

@@ -22,6 +22,12 @@ Functional forms and modules take torch's argument names and parameter names
 state dicts load both ways; the tests compare outputs, gradients and running
 statistics with ``torch.nn`` in float64. Variances used to normalise are biased (÷ n);
 BatchNorm's running variance is unbiased (÷ n − 1), as in torch.
+
+The chapter's experiments, which its widgets draw: :func:`shared_statistics` and
+:func:`normalize` (which elements of an (N, C, S) batch share statistics),
+:func:`batch_statistics` (BatchNorm's noise at small batch sizes), and
+:func:`scaled_regression` with :func:`gradient_descent_path` (feature scale and the
+condition number).
 """
 
 from __future__ import annotations
@@ -29,24 +35,17 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
 import torch
 from torch import nn
 from torch.autograd.function import once_differentiable
 
-from ._validation import as_count, as_float_tensor, as_positive, as_scalar
+from ._validation import as_choice, as_count, as_float_tensor, as_positive, as_scalar
 
 __all__ = [
-    "batch_norm",
-    "layer_norm",
-    "instance_norm",
-    "group_norm",
-    "rms_norm",
-    "BatchNorm",
-    "LayerNorm",
-    "InstanceNorm",
-    "GroupNorm",
-    "RMSNorm",
-    "Normalize",
+    "batch_norm", "layer_norm", "instance_norm", "group_norm", "rms_norm", "BatchNorm", "LayerNorm",
+    "InstanceNorm", "GroupNorm", "RMSNorm", "Normalize", "NORMS", "shared_statistics", "normalize",
+    "batch_statistics", "scaled_regression", "gradient_descent_path",
 ]
 
 
@@ -397,3 +396,82 @@ class RMSNorm(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+
+#: The layers of the cube figure, for an (N, C, S) tensor with C = 6 channels.
+NORMS = ("BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm (2 groups)", "RMSNorm")
+
+
+def shared_statistics(kind: str, n: int, c: int, s: int) -> np.ndarray:
+    """Boolean (N, C, S): the elements whose mean and variance element [0, 0, 0] is normalised with."""
+    kind = as_choice(kind, "kind", NORMS)
+    n, c, s = as_count(n, "n", minimum=1), as_count(c, "c", minimum=1), as_count(s, "s", minimum=1)
+    mask = np.zeros((n, c, s), dtype=bool)
+    if kind == "BatchNorm":
+        mask[:, 0, :] = True
+    elif kind in ("LayerNorm", "RMSNorm"):
+        mask[0, :, :] = True
+    elif kind == "InstanceNorm":
+        mask[0, 0, :] = True
+    else:  # GroupNorm (2 groups)
+        mask[0, : c // 2, :] = True
+    return mask
+
+
+def normalize(kind: str, x: torch.Tensor) -> torch.Tensor:
+    """Apply one of :data:`NORMS` (no affine parameters) to an (N, C, S) tensor, in training mode."""
+    kind, x = as_choice(kind, "kind", NORMS), as_float_tensor(x, "x")
+    if x.ndim < 2:
+        raise ValueError(f"x must have shape (N, C, ...), got {tuple(x.shape)}")
+    if kind == "BatchNorm":
+        return batch_norm(x, None, None, training=True)
+    if kind == "LayerNorm":
+        return layer_norm(x, x.shape[1:])
+    if kind == "InstanceNorm":
+        return instance_norm(x)
+    if kind.startswith("GroupNorm"):
+        return group_norm(x, 2)
+    return rms_norm(x, x.shape[1:])
+
+
+def batch_statistics(batch_size: int, batches: int = 400, channels: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Channel 0 of one fixed example, normalised inside ``batches`` random batches of ``batch_size``:
+    by BatchNorm (its value depends on the batch mates) and by GroupNorm (it does not)."""
+    batch_size, batches = as_count(batch_size, "batch_size", minimum=2), as_count(batches, "batches", minimum=1)
+    channels, seed = as_count(channels, "channels", minimum=1), as_count(seed, "seed")
+    generator = torch.Generator().manual_seed(seed)
+    example = torch.randn(1, channels, generator=generator, dtype=torch.float64) * 2 + 3
+    population = lambda k: torch.randn(k, channels, generator=generator, dtype=torch.float64) * 2 + 3  # noqa: E731
+    bn, gn = [], []
+    for _ in range(batches):
+        batch = torch.cat([example, population(batch_size - 1)])
+        bn.append(batch_norm(batch, None, None, training=True)[0, 0])
+        gn.append(group_norm(batch, 2)[0, 0])
+    return torch.stack(bn), torch.stack(gn)
+
+
+def scaled_regression(scale: float, n: int = 200, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two centred features, the second in units ``scale`` times larger, and a linear target of both."""
+    scale, n, seed = as_positive(scale, "scale"), as_count(n, "n", minimum=2), as_count(seed, "seed")
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, 2, generator=generator, dtype=torch.float64) * torch.tensor([1.0, scale], dtype=torch.float64)
+    y = X @ torch.tensor([1.5, -2.0 / scale], dtype=torch.float64) + 0.1 * torch.randn(n, generator=generator, dtype=torch.float64)
+    return X, y
+
+
+def gradient_descent_path(X: torch.Tensor, y: torch.Tensor, steps: int = 50) -> tuple[torch.Tensor, float]:
+    """Gradient descent on the mean squared error from w = 0, with the step 1/L (L the largest
+    curvature, the safe maximum); returns the path and the condition number of the bowl."""
+    X, y, steps = as_float_tensor(X, "X"), as_float_tensor(y, "y"), as_count(steps, "steps", minimum=1)
+    if X.ndim != 2 or y.shape != X.shape[:1] or X.shape[0] == 0:
+        raise ValueError(f"X must be (n, d) and y (n,), got shapes {tuple(X.shape)} and {tuple(y.shape)}")
+    X, y = X.double(), y.double()  # one dtype, and one with an eigenvalue kernel
+    hessian = 2 * X.T @ X / len(X)
+    eigenvalues = torch.linalg.eigvalsh(hessian)
+    lr = 1.0 / eigenvalues[-1].item()
+    w = torch.zeros(2, dtype=X.dtype)
+    path = [w]
+    for _ in range(steps):
+        w = w - lr * 2 * X.T @ (X @ w - y) / len(X)
+        path.append(w)
+    return torch.stack(path), (eigenvalues[-1] / eigenvalues[0]).item()

@@ -13,20 +13,32 @@
 * :func:`smooth_labels` — the targets of label smoothing, Eq. (eq-smooth-labels).
 * :func:`clip_grad_norm_` — gradient clipping by the global norm, Eq. (eq-clip-norm).
 * :func:`augment_images` — random shifts, flips and noise for small images.
+
+The chapter's experiments, which its widgets draw: :func:`polynomial_data`,
+:func:`legendre_features`, :func:`fit_polynomial` and :func:`polynomial_errors` (over- and
+underfitting a polynomial, with a ridge penalty), :func:`sparse_regression` and
+:func:`coefficient_paths` (L1 against L2 as λ grows).
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from typing import Iterable
 
+import numpy as np
 import torch
 
-from ._validation import as_choice, as_count, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
+from . import losses
+from ._validation import (
+    as_choice, as_count, as_float_array, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, as_xy, refuse_meta,
+)
 
-__all__ = ["l2_penalty", "l1_penalty", "soft_threshold", "penalized_least_squares", "dropout", "Dropout",
-           "decay_weights_", "EarlyStopping", "smooth_labels", "clip_grad_norm_", "augment_images"]
+__all__ = [
+    "l2_penalty", "l1_penalty", "soft_threshold", "penalized_least_squares", "dropout", "Dropout",
+    "decay_weights_", "EarlyStopping", "smooth_labels", "clip_grad_norm_", "augment_images",
+    "polynomial_data", "legendre_features", "fit_polynomial", "polynomial_errors", "sparse_regression",
+    "coefficient_paths",
+]
 
 
 def _tensors(parameters, name: str = "parameters") -> list[torch.Tensor]:
@@ -263,3 +275,76 @@ def augment_images(X: torch.Tensor, height: int = 8, width: int = 8, *, max_shif
     if noise > 0:
         out = out + noise * torch.randn(out.shape, generator=generator, dtype=out.dtype).to(X.device)
     return out
+
+
+def polynomial_data(n_train: int = 20, n_val: int = 200, noise: float = 0.25, seed: int = 0):
+    """``y = sin(πx) + noise`` on x ∈ [−1, 1]: a small training set and a large validation set."""
+    n_train, n_val = as_count(n_train, "n_train", minimum=1), as_count(n_val, "n_val", minimum=1)
+    noise, seed = as_nonnegative(noise, "noise"), as_count(seed, "seed")
+    generator = torch.Generator().manual_seed(seed)
+
+    def sample(n):
+        x = torch.rand(n, generator=generator, dtype=torch.float64) * 2 - 1
+        return x, torch.sin(torch.pi * x) + noise * torch.randn(n, generator=generator, dtype=torch.float64)
+
+    return sample(n_train), sample(n_val)
+
+
+def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
+    """Legendre polynomials P₀ … P_degree of x ∈ [−1, 1] (well conditioned, unlike raw powers)."""
+    x, degree = as_float_tensor(x, "x"), as_count(degree, "degree")
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, got shape {tuple(x.shape)}")
+    columns = [torch.ones_like(x), x]
+    for k in range(1, degree):
+        columns.append(((2 * k + 1) * x * columns[k] - k * columns[k - 1]) / (k + 1))
+    return torch.stack(columns[: degree + 1], dim=1)
+
+
+def fit_polynomial(x: torch.Tensor, y: torch.Tensor, degree: int, lam: float) -> torch.Tensor:
+    """Ridge regression on Legendre features: minimise mean squared error + lam · ‖w‖² (intercept not penalised).
+
+    Solved as one least-squares problem on the features stacked over √(n·lam)·I (not through
+    the normal equations, whose condition number is the square of this one's).
+    """
+    x, y = as_xy(x, y)
+    degree, lam = as_count(degree, "degree"), as_nonnegative(lam, "lam")
+    F = legendre_features(x, degree)
+    root = torch.full((degree + 1,), (len(x) * lam) ** 0.5, dtype=torch.float64)
+    root[0] = 0.0
+    A = torch.cat([F, torch.diag(root)])
+    b = torch.cat([y, torch.zeros(degree + 1, dtype=torch.float64)])
+    return torch.linalg.lstsq(A, b[:, None], driver="gelsd").solution[:, 0]
+
+
+def polynomial_errors(degrees, lam: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation RMSE for each degree at penalty ``lam``."""
+    lam, seed = as_nonnegative(lam, "lam"), as_count(seed, "seed")
+    (x, y), (xv, yv) = polynomial_data(seed=seed)
+    train_err, val_err = [], []
+    for d in degrees:
+        w = fit_polynomial(x, y, d, lam)
+        train_err.append(losses.rmse(legendre_features(x, d) @ w, y).item())
+        val_err.append(losses.rmse(legendre_features(xv, d) @ w, yv).item())
+    return np.array(train_err), np.array(val_err)
+
+
+def sparse_regression(n: int = 60, d: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Standardised features of which only the first 3 matter: X, y and the true coefficients."""
+    n, d, seed = as_count(n, "n", minimum=2), as_count(d, "d", minimum=1), as_count(seed, "seed")
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d, generator=generator, dtype=torch.float64)
+    true = torch.zeros(d, dtype=torch.float64)
+    true[:3] = torch.tensor([3.0, -2.0, 1.5], dtype=torch.float64)
+    return X, X @ true + 0.8 * torch.randn(n, generator=generator, dtype=torch.float64), true
+
+
+def coefficient_paths(lambdas, seed: int = 0) -> dict[str, np.ndarray]:
+    """Coefficients (len(lambdas), d) of the L1 (lasso) and L2 (ridge) fits along ``lambdas``."""
+    lambdas = as_float_array(lambdas, "lambdas", ndim=1)
+    X, y, _ = sparse_regression(seed=seed)
+    paths = {"L1": [], "L2": []}
+    for lam in lambdas:
+        paths["L1"].append(penalized_least_squares(X, y, l1=lam).numpy())
+        paths["L2"].append(penalized_least_squares(X, y, l2=lam).numpy())
+    return {k: np.array(v) for k, v in paths.items()}

@@ -26,25 +26,11 @@ import math
 import torch
 from torch import nn
 
-from .._validation import as_count, as_dim, as_float_tensor, as_model_input, as_scalar
+from .._validation import as_choice, as_count, as_dim, as_float_tensor, as_model_input, as_scalar
 
 __all__ = [
-    "SigmoidFunction",
-    "TanhFunction",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "prelu",
-    "elu",
-    "gelu",
-    "silu",
-    "swish",
-    "softmax",
-    "log_softmax",
-    "glu",
-    "PReLU",
-    "SwiGLU",
+    "SigmoidFunction", "TanhFunction", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "gelu",
+    "silu", "swish", "softmax", "log_softmax", "glu", "PReLU", "SwiGLU", "CURVES", "activation_and_slope",
 ]
 
 
@@ -262,3 +248,26 @@ class SwiGLU(nn.Module):
             got = tuple(x.shape)
             raise ValueError(f"x must end in a dimension of size {self.gate_proj.in_features}, got shape {got}")
         return self.down_proj(silu(self.gate_proj(x)) * self.up_proj(x))
+
+
+#: name → (function of (x, parameter), the parameter's meaning or None, its default).
+CURVES = {
+    "sigmoid": (lambda x, p: sigmoid(x), None, 0.0),
+    "tanh": (lambda x, p: tanh(x), None, 0.0),
+    "relu": (lambda x, p: relu(x), None, 0.0),
+    "leaky_relu": (lambda x, p: leaky_relu(x, p), "negative slope α", 0.1),
+    "elu": (lambda x, p: elu(x, p), "α", 1.0),
+    "gelu": (lambda x, p: gelu(x), None, 0.0),
+    "gelu (tanh)": (lambda x, p: gelu(x, approximate="tanh"), None, 0.0),
+    "silu": (lambda x, p: silu(x), None, 0.0),
+    "swish": (lambda x, p: swish(x, p), "β", 1.0),
+}
+
+
+def activation_and_slope(name: str, parameter: float, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """f(x) and f'(x) for one of :data:`CURVES`; the slope comes from autograd."""
+    name, parameter = as_choice(name, "name", tuple(CURVES)), as_scalar(parameter, "parameter")
+    x = as_float_tensor(x, "x").detach().double().requires_grad_(True)
+    y = CURVES[name][0](x, parameter)
+    (slope,) = torch.autograd.grad(y.sum(), x)
+    return y.detach(), slope

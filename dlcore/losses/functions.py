@@ -21,6 +21,7 @@ error, not a NaN. NaN in gives NaN out, as in torch.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import torch
@@ -29,22 +30,9 @@ from .. import activations
 from .._validation import as_choice, as_count, as_dim, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, refuse_meta
 
 __all__ = [
-    "mse",
-    "mae",
-    "rmse",
-    "huber",
-    "smooth_l1",
-    "softplus",
-    "bce",
-    "bce_with_logits",
-    "focal_loss",
-    "one_hot",
-    "cross_entropy",
-    "entropy",
-    "kl_divergence",
-    "hinge",
-    "multi_class_hinge",
-    "cosine_similarity",
+    "mse", "mae", "rmse", "huber", "smooth_l1", "softplus", "bce", "bce_with_logits", "focal_loss",
+    "one_hot", "cross_entropy", "entropy", "kl_divergence", "hinge", "multi_class_hinge",
+    "cosine_similarity", "loss_shares", "binned_normal", "information",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -453,3 +441,37 @@ def cosine_similarity(a: torch.Tensor, b: torch.Tensor, dim: int = -1, eps: floa
     a_unit = a / torch.linalg.vector_norm(a, dim=dim, keepdim=True).clamp(min=eps)
     b_unit = b / torch.linalg.vector_norm(b, dim=dim, keepdim=True).clamp(min=eps)
     return (a_unit * b_unit).sum(dim=dim)
+
+
+def loss_shares(logits: torch.Tensor, targets: torch.Tensor, gamma: float, easy: float = 0.5) -> dict[str, float]:
+    """Share of the summed focal loss carried by easy (``p_t > easy``) and hard examples of each class."""
+    easy = as_fraction(easy, "easy")
+    per_example = focal_loss(logits, targets, gamma=gamma, reduction="none")
+    p = torch.sigmoid(logits)
+    p_true = torch.where(targets == 1, p, 1 - p)
+    total = per_example.sum()
+    groups = {
+        "easy negatives": (targets == 0) & (p_true > easy),
+        "hard negatives": (targets == 0) & (p_true <= easy),
+        "easy positives": (targets == 1) & (p_true > easy),
+        "hard positives": (targets == 1) & (p_true <= easy),
+    }
+    if total == 0:  # perfectly classified, every loss underflowed to 0: no share to carry, not 0/0
+        return dict.fromkeys(groups, 0.0)
+    return {name: (per_example[mask].sum() / total).item() for name, mask in groups.items()}
+
+
+def binned_normal(mean: float, std: float, bins: int = 12) -> torch.Tensor:
+    """A normal distribution's mass over ``bins`` unit-wide bins centred on 0 … bins − 1, renormalised."""
+    mean, std, bins = as_scalar(mean, "mean"), as_positive(std, "std"), as_count(bins, "bins", minimum=1)
+    edges = torch.arange(bins + 1, dtype=torch.float64) - 0.5
+    cdf = 0.5 * torch.erfc(-(edges - mean) / (std * math.sqrt(2)))
+    mass = (cdf[1:] - cdf[:-1]).clamp(min=1e-300)
+    return mass / mass.sum()
+
+
+def information(p: torch.Tensor, q: torch.Tensor) -> dict[str, float]:
+    """H(P), H(P, Q) and both KL divergences, in nats."""
+    h_p = entropy(p).item()
+    kl_pq = kl_divergence(p, q).item()
+    return {"H(P)": h_p, "H(P, Q)": h_p + kl_pq, "KL(P‖Q)": kl_pq, "KL(Q‖P)": kl_divergence(q, p).item()}

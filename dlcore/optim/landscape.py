@@ -10,6 +10,8 @@
   minimum, and gradient descent with mini-batch-sized noise on it: with a learning rate
   near the sharp minimum's stability limit 2/curvature, the noise of small batches throws
   the runs out of the sharp minimum and they settle in the flat one.
+* :func:`race` and :func:`sgd_on_regression` — the experiments the chapter's widgets draw:
+  the optimizers of :data:`RACERS` on one surface, and mini-batch SGD on a regression.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ from typing import Callable, NamedTuple
 import numpy as np
 import torch
 
-from .._validation import as_count, as_float_tensor, as_nonnegative, as_positive, as_scalar, refuse_meta
+from .._validation import as_choice, as_count, as_float_tensor, as_fraction, as_nonnegative, as_positive, as_scalar, as_xy, refuse_meta
+from . import optimizers
 
-__all__ = ["Surface", "SURFACES", "ravine", "rosenbrock", "saddle", "hessian", "classify_critical_point",
-           "linear_regression_problem", "minibatch_gradients", "sharp_flat", "noisy_descent"]
+__all__ = [
+    "Surface", "SURFACES", "ravine", "rosenbrock", "saddle", "hessian", "classify_critical_point",
+    "linear_regression_problem", "minibatch_gradients", "sharp_flat", "noisy_descent", "RACERS", "race",
+    "sgd_on_regression",
+]
 
 
 class Surface(NamedTuple):
@@ -163,3 +169,63 @@ def noisy_descent(loss: Callable[[torch.Tensor], torch.Tensor], x0: float, lr: f
         (grad,) = torch.autograd.grad(loss(x).sum(), x)
         x = (x - lr * (grad + noise * torch.randn(x.shape, generator=generator, dtype=x.dtype))).detach()
     return x
+
+
+#: The optimizers of the race: a class, and whether it takes the adaptive learning rate.
+RACERS = {
+    "SGD": (optimizers.SGD, False),
+    "momentum": (optimizers.SGD, False),
+    "Nesterov": (optimizers.SGD, False),
+    "Adagrad": (optimizers.Adagrad, True),
+    "RMSprop": (optimizers.RMSprop, True),
+    "Adam": (optimizers.Adam, True),
+}
+
+
+def _hyperparameters(name: str, lr_sgd: float, lr_adaptive: float, momentum: float) -> dict:
+    if name == "momentum":
+        return {"lr": lr_sgd, "momentum": momentum}
+    if name == "Nesterov":
+        return {"lr": lr_sgd, "momentum": momentum, "nesterov": momentum > 0}  # no momentum: no look-ahead, plain SGD
+    if name == "Adam":
+        return {"lr": lr_adaptive, "betas": (momentum, 0.999)}
+    return {"lr": lr_adaptive if RACERS[name][1] else lr_sgd}
+
+
+def race(surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float = 0.9,
+         steps: int = 200) -> dict[str, optimizers.Trajectory]:
+    """Run each optimizer in ``names`` on ``SURFACES[surface]`` from its start point.
+
+    SGD, momentum and Nesterov take ``lr_sgd``; Adagrad, RMSprop and Adam, whose steps do
+    not scale with the gradient, take ``lr_adaptive``. ``momentum`` is also Adam's β₁.
+    """
+    surface = as_choice(surface, "surface", tuple(SURFACES))
+    lr_sgd, lr_adaptive = as_positive(lr_sgd, "lr_sgd"), as_positive(lr_adaptive, "lr_adaptive")
+    momentum, steps = as_fraction(momentum, "momentum", "[)"), as_count(steps, "steps", minimum=1)
+    s = SURFACES[surface]
+    return {name: optimizers.trajectory(s.fn, s.start, RACERS[name][0], steps, **_hyperparameters(name, lr_sgd, lr_adaptive, momentum))
+            for name in names}
+
+
+def sgd_on_regression(x: torch.Tensor, y: torch.Tensor, batch_size: int, lr: float = 0.05, epochs: int = 2,
+                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Mini-batch SGD from w = 0 on the mean squared error of ``y ≈ w₀ x + w₁`` (shuffled every epoch).
+
+    Returns the epochs elapsed and the full-data loss after each update.
+    """
+    x, y = as_xy(x, y)
+    batch_size, lr = as_count(batch_size, "batch_size", minimum=1), as_positive(lr, "lr")
+    epochs, seed = as_count(epochs, "epochs", minimum=1), as_count(seed, "seed")
+    generator = torch.Generator().manual_seed(seed)
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    opt = optimizers.SGD([w], lr=lr)
+    seen, losses = [0.0], [((y) ** 2).mean().item()]
+    for _ in range(epochs):
+        for rows in torch.randperm(len(x), generator=generator).split(batch_size):
+            opt.zero_grad()
+            ((w[0] * x[rows] + w[1] - y[rows]) ** 2).mean().backward()
+            opt.step()
+            seen.append(seen[-1] + len(rows) / len(x))
+            with torch.no_grad():
+                losses.append(((w[0] * x + w[1] - y) ** 2).mean().item())
+    return np.array(seen), np.array(losses)

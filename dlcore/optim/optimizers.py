@@ -47,7 +47,8 @@ from .._validation import as_choice, as_count, as_fraction, as_nonnegative, as_p
 
 __all__ = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "sgd_step", "adagrad_step", "rmsprop_step", "adam_step",
-    "step_lr", "cosine", "warmup_cosine", "one_cycle", "set_lr", "Trajectory", "trajectory",
+    "step_lr", "cosine", "warmup_cosine", "one_cycle", "set_lr", "Trajectory", "trajectory", "SCHEDULES",
+    "schedule_curve",
 ]
 
 
@@ -488,3 +489,22 @@ def trajectory(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], start, 
         opt.step()
         path.append(point.detach().numpy().copy())
     return Trajectory(np.array(path[: len(losses)]), np.array(losses), diverged)
+
+
+#: The schedules of the picker, as functions (step, peak lr, total steps, fraction) → lr.
+SCHEDULES = {
+    "constant": lambda t, lr, total, fraction: lr,
+    "step": lambda t, lr, total, fraction: step_lr(t, lr, max(1, round(fraction * total)), 0.5),
+    "cosine": lambda t, lr, total, fraction: cosine(t, lr, total, fraction * lr),
+    "warmup + cosine": lambda t, lr, total, fraction: warmup_cosine(t, lr, max(1, round(fraction * total)), total),
+    "one-cycle": lambda t, lr, total, fraction: one_cycle(t, lr, total, fraction),
+}
+
+
+def schedule_curve(name: str, lr: float, total: int, fraction: float) -> np.ndarray:
+    """The learning rate at every step 0 … total − 1 of one of :data:`SCHEDULES`."""
+    name, lr = as_choice(name, "name", tuple(SCHEDULES)), as_positive(lr, "lr")
+    total, fraction = as_count(total, "total", minimum=2), as_scalar(fraction, "fraction")
+    if not 0 < fraction < 1:  # the warm-up share, and one-cycle's rising share
+        raise ValueError(f"fraction must lie strictly between 0 and 1, got {fraction}")
+    return np.array([SCHEDULES[name](t, lr, total, fraction) for t in range(total)])

@@ -10,50 +10,21 @@ from matplotlib.figure import Figure
 from .. import activations
 from ..activations import gradflow
 from ..activations.approximation import fit_hidden_units
-from .._validation import as_choice, as_float_tensor, as_positive, as_scalar
+from .._validation import as_choice, as_positive
 from . import PALETTE, Explorer, Reading, slider, within
 
 __all__ = [
-    "CURVES",
-    "activation_and_slope",
-    "draw_activation",
-    "activation_explorer",
-    "verdict",
-    "draw_flow",
-    "gradient_flow_explorer",
-    "draw_approximation",
-    "approximation_explorer",
+    "draw_activation", "activation_explorer", "verdict", "draw_flow", "gradient_flow_explorer",
+    "draw_approximation", "approximation_explorer",
 ]
-
-#: name → (function of (x, parameter), the parameter's meaning or None, its default).
-CURVES = {
-    "sigmoid": (lambda x, p: activations.sigmoid(x), None, 0.0),
-    "tanh": (lambda x, p: activations.tanh(x), None, 0.0),
-    "relu": (lambda x, p: activations.relu(x), None, 0.0),
-    "leaky_relu": (lambda x, p: activations.leaky_relu(x, p), "negative slope α", 0.1),
-    "elu": (lambda x, p: activations.elu(x, p), "α", 1.0),
-    "gelu": (lambda x, p: activations.gelu(x), None, 0.0),
-    "gelu (tanh)": (lambda x, p: activations.gelu(x, approximate="tanh"), None, 0.0),
-    "silu": (lambda x, p: activations.silu(x), None, 0.0),
-    "swish": (lambda x, p: activations.swish(x, p), "β", 1.0),
-}
-
-
-def activation_and_slope(name: str, parameter: float, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """f(x) and f'(x) for one of :data:`CURVES`; the slope comes from autograd."""
-    name, parameter = as_choice(name, "name", tuple(CURVES)), as_scalar(parameter, "parameter")
-    x = as_float_tensor(x, "x").detach().double().requires_grad_(True)
-    y = CURVES[name][0](x, parameter)
-    (slope,) = torch.autograd.grad(y.sum(), x)
-    return y.detach(), slope
 
 
 def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5.0) -> Reading:
     """The function beside its derivative; return what the readout shows."""
     span = as_positive(span, "span")
     x = torch.linspace(-span, span, 801, dtype=torch.float64)
-    y, slope = activation_and_slope(name, parameter, x)
-    meaning = CURVES[name][1]
+    y, slope = activations.activation_and_slope(name, parameter, x)
+    meaning = activations.CURVES[name][1]
     label = f"{name} ({meaning} = {parameter:g})" if meaning else name
     value_ax, slope_ax = figure.subplots(1, 2)
     value_ax.plot(x, y, color=PALETTE["blue"], lw=2, label=label)
@@ -72,10 +43,10 @@ def draw_activation(figure: Figure, name: str, parameter: float, span: float = 5
 
 def activation_explorer(name: str = "sigmoid") -> Explorer:
     """Pick an activation and its parameter (slope α, ELU's α, Swish's β): f and f′."""
-    name = as_choice(name, "name", tuple(CURVES))
+    name = as_choice(name, "name", tuple(activations.CURVES))
     controls = {
-        "name": widgets.Dropdown(options=list(CURVES), value=name, description="activation"),
-        "parameter": slider("parameter (α or β; ignored when the activation has none)", CURVES[name][2], 0.0, 3.0, 0.05, readout_format=".2f"),
+        "name": widgets.Dropdown(options=list(activations.CURVES), value=name, description="activation"),
+        "parameter": slider("parameter (α or β; ignored when the activation has none)", activations.CURVES[name][2], 0.0, 3.0, 0.05, readout_format=".2f"),
     }
 
     def draw(figure: Figure, name: str, parameter: float) -> Reading:

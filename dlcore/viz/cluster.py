@@ -13,7 +13,10 @@ from .. import cluster, data
 from .._validation import as_choice, as_count, refuse_meta
 from . import PALETTE, Explorer, Reading, one_of, within
 
-__all__ = ["plot_clusters", "draw_lloyd", "lloyd_explorer", "k_sweep", "draw_k", "k_explorer", "draw_shape", "shape_explorer"]
+__all__ = [
+    "plot_clusters", "draw_lloyd", "lloyd_explorer", "draw_k", "k_explorer", "draw_shape",
+    "shape_explorer",
+]
 
 COLOURS = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "black", "grey")]
 
@@ -75,15 +78,6 @@ def lloyd_explorer(X: torch.Tensor, k: int, init: str = "random", seed: int = 3)
     return Explorer(controls, draw, figsize=(9.0, 3.8))
 
 
-def k_sweep(X: torch.Tensor, ks=range(1, 11), n_init: int = 5) -> dict[int, tuple[cluster.KMeansResult, float]]:
-    """k-means at every k, with the silhouette (undefined, NaN, at k = 1)."""
-    results = {}
-    for k in ks:
-        run = cluster.kmeans(X, k, n_init=n_init)
-        results[k] = (run, cluster.silhouette_score(X, run.labels) if k > 1 else float("nan"))
-    return results
-
-
 def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> Reading:
     """The clustering at ``k`` beside the elbow (inertia) and silhouette curves."""
     X, k = cluster.as_points(X), one_of(k, "k", sweep)
@@ -108,7 +102,7 @@ def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> Reading:
 def k_explorer(X: torch.Tensor, k: int = 3, ks=range(1, 11)) -> Explorer:
     """A k slider → the clustering, and where it sits on the elbow and silhouette curves."""
     k = within(k, "k", min(ks), max(ks), integer=True)
-    sweep = k_sweep(X, ks)
+    sweep = cluster.k_sweep(X, ks)
     controls = {"k": widgets.IntSlider(value=k, min=min(ks), max=max(ks), description="k", continuous_update=False)}
 
     def draw(figure: Figure, k: int) -> Reading:

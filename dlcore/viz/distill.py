@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 
 import ipywidgets as widgets
 import numpy as np
@@ -13,8 +12,10 @@ from .. import distill, train
 from .._validation import as_float_array, as_float_tensor, refuse_meta
 from . import PALETTE, Explorer, Reading, one_of, slider, within
 
-__all__ = ["draw_temperature", "temperature_explorer", "draw_sweep", "sweep_explorer", "pruned_copy", "draw_pruning",
-           "pruning_explorer"]
+__all__ = [
+    "draw_temperature", "temperature_explorer", "draw_sweep", "sweep_explorer", "draw_pruning",
+    "pruning_explorer",
+]
 
 
 def draw_temperature(figure: Figure, image: torch.Tensor, teacher_logits: torch.Tensor, label: int, T: float) -> Reading:
@@ -85,21 +86,11 @@ def sweep_explorer(temperatures, alphas, accuracy: np.ndarray) -> Explorer:
     return Explorer(controls, draw, figsize=(9.5, 3.4))
 
 
-def pruned_copy(model: torch.nn.Module, amount: float) -> torch.nn.Module:
-    """A copy of ``model`` with the ``amount`` smallest-magnitude weights of every linear layer set to 0."""
-    pruned = copy.deepcopy(model)
-    with torch.no_grad():
-        for layer in pruned.modules():
-            if isinstance(layer, torch.nn.Linear):
-                layer.weight.mul_(distill.magnitude_mask(layer.weight, amount))
-    return pruned
-
-
 def draw_pruning(figure: Figure, model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, amount: float,
                  curve: tuple[list, list]) -> Reading:
     """Accuracy against sparsity (with the chosen point) and the surviving weights' histogram."""
     curve_ax, hist_ax = figure.subplots(1, 2)
-    pruned = pruned_copy(model, amount)
+    pruned = distill.pruned_copy(model, amount)
     accuracy = train.accuracy_of(pruned, X, y)
     curve_ax.plot(curve[0], curve[1], "o-", color=PALETTE["blue"], ms=3)
     curve_ax.plot(amount, accuracy, "o", color=PALETTE["vermillion"], ms=9)
@@ -114,7 +105,7 @@ def draw_pruning(figure: Figure, model: torch.nn.Module, X: torch.Tensor, y: tor
 def pruning_explorer(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, amount: float = 0.5) -> Explorer:
     """A pruning-ratio slider → accuracy and the weight histogram."""
     amounts = [i / 20 for i in range(20)]
-    curve = (amounts, [train.accuracy_of(pruned_copy(model, a), X, y) for a in amounts])
+    curve = (amounts, [train.accuracy_of(distill.pruned_copy(model, a), X, y) for a in amounts])
     controls = {"amount": slider("share pruned", amount, 0.0, 0.95, 0.05, readout_format=".2f")}
 
     def draw(figure: Figure, amount: float) -> Reading:

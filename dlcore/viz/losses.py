@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import torch
@@ -10,18 +9,11 @@ from matplotlib.figure import Figure
 
 from .. import losses
 from ..losses.robust import fit_line
-from .._validation import as_count, as_positive, as_scalar, as_xy
+from .._validation import as_positive, as_scalar, as_xy
 from . import PALETTE, Explorer, Reading, slider, within
 
 __all__ = [
-    "draw_robust",
-    "robust_explorer",
-    "loss_shares",
-    "draw_focal",
-    "focal_explorer",
-    "binned_normal",
-    "information",
-    "draw_information",
+    "draw_robust", "robust_explorer", "draw_focal", "focal_explorer", "draw_information",
     "information_explorer",
 ]
 
@@ -72,24 +64,6 @@ def robust_explorer(x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float
     return Explorer(controls, draw, figsize=(9.0, 3.6))
 
 
-def loss_shares(logits: torch.Tensor, targets: torch.Tensor, gamma: float, easy: float = 0.5) -> dict[str, float]:
-    """Share of the summed focal loss carried by easy (``p_t > easy``) and hard examples of each class."""
-    easy = within(easy, "easy", 0.0, 1.0)
-    per_example = losses.focal_loss(logits, targets, gamma=gamma, reduction="none")
-    p = torch.sigmoid(logits)
-    p_true = torch.where(targets == 1, p, 1 - p)
-    total = per_example.sum()
-    groups = {
-        "easy negatives": (targets == 0) & (p_true > easy),
-        "hard negatives": (targets == 0) & (p_true <= easy),
-        "easy positives": (targets == 1) & (p_true > easy),
-        "hard positives": (targets == 1) & (p_true <= easy),
-    }
-    if total == 0:  # perfectly classified, every loss underflowed to 0: no share to carry, not 0/0
-        return dict.fromkeys(groups, 0.0)
-    return {name: (per_example[mask].sum() / total).item() for name, mask in groups.items()}
-
-
 def draw_focal(figure: Figure, logits: torch.Tensor, targets: torch.Tensor, gamma: float) -> Reading:
     """Focal loss against p_t for several γ (left); who carries the loss on the data (right)."""
     curve_ax, share_ax = figure.subplots(1, 2)
@@ -102,8 +76,8 @@ def draw_focal(figure: Figure, logits: torch.Tensor, targets: torch.Tensor, gamm
     curve_ax.axvspan(0.5, 1, color=PALETTE["grey"], alpha=0.15, lw=0)
     curve_ax.set(xlabel="p_t, the probability of the true class", ylabel="loss", ylim=(0, 5), title="focal loss (shaded: well classified)")
     curve_ax.legend(loc="upper right")
-    shares = loss_shares(logits, targets, gamma)
-    base = loss_shares(logits, targets, 0.0)
+    shares = losses.loss_shares(logits, targets, gamma)
+    base = losses.loss_shares(logits, targets, 0.0)
     names = list(shares)
     positions = np.arange(len(names))
     share_ax.barh(positions + 0.2, [base[n] for n in names], height=0.4, color=PALETTE["grey"], label="BCE (γ = 0)")
@@ -130,22 +104,6 @@ def focal_explorer(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2
     return Explorer(controls, draw, figsize=(9.0, 3.6))
 
 
-def binned_normal(mean: float, std: float, bins: int = 12) -> torch.Tensor:
-    """A normal distribution's mass over ``bins`` unit-wide bins centred on 0 … bins − 1, renormalised."""
-    mean, std, bins = as_scalar(mean, "mean"), as_positive(std, "std"), as_count(bins, "bins", minimum=1)
-    edges = torch.arange(bins + 1, dtype=torch.float64) - 0.5
-    cdf = 0.5 * torch.erfc(-(edges - mean) / (std * math.sqrt(2)))
-    mass = (cdf[1:] - cdf[:-1]).clamp(min=1e-300)
-    return mass / mass.sum()
-
-
-def information(p: torch.Tensor, q: torch.Tensor) -> dict[str, float]:
-    """H(P), H(P, Q) and both KL divergences, in nats."""
-    h_p = losses.entropy(p).item()
-    kl_pq = losses.kl_divergence(p, q).item()
-    return {"H(P)": h_p, "H(P, Q)": h_p + kl_pq, "KL(P‖Q)": kl_pq, "KL(Q‖P)": losses.kl_divergence(q, p).item()}
-
-
 def _two_normals(mean_p, std_p, mean_q, std_q) -> tuple[float, float, float, float]:
     return (as_scalar(mean_p, "mean_p"), as_positive(std_p, "std_p"), as_scalar(mean_q, "mean_q"),
             as_positive(std_q, "std_q"))
@@ -154,14 +112,14 @@ def _two_normals(mean_p, std_p, mean_q, std_q) -> tuple[float, float, float, flo
 def draw_information(figure: Figure, mean_p: float, std_p: float, mean_q: float, std_q: float) -> Reading:
     """The two distributions (left) and their entropy, cross-entropy and KL divergences (right)."""
     mean_p, std_p, mean_q, std_q = _two_normals(mean_p, std_p, mean_q, std_q)
-    p, q = binned_normal(mean_p, std_p), binned_normal(mean_q, std_q)
+    p, q = losses.binned_normal(mean_p, std_p), losses.binned_normal(mean_q, std_q)
     dist_ax, bar_ax = figure.subplots(1, 2, width_ratios=[1.4, 1])
     bins = np.arange(len(p))
     dist_ax.bar(bins - 0.2, p.numpy(), width=0.4, color=PALETTE["blue"], label="P (the truth)")
     dist_ax.bar(bins + 0.2, q.numpy(), width=0.4, color=PALETTE["orange"], label="Q (the model)")
     dist_ax.set(xlabel="outcome", ylabel="probability", title="two distributions")
     dist_ax.legend(loc="upper right")
-    values = information(p, q)
+    values = losses.information(p, q)
     colours = [PALETTE["blue"], PALETTE["purple"], PALETTE["green"], PALETTE["vermillion"]]
     bar_ax.bar(list(values), list(values.values()), color=colours)
     bar_ax.set(ylabel="nats", title="H(P, Q) = H(P) + KL(P‖Q)")

@@ -7,40 +7,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import metrics
-from .._validation import as_float_array, as_labels, as_probabilities, as_scalar, same_length
+from .._validation import as_float_array
 from . import PALETTE, Explorer, Reading, slider, within
 
-__all__ = ["operating_point", "plot_confusion", "draw_threshold", "draw_prevalence", "threshold_explorer", "prevalence_explorer"]
-
-
-def operating_point(y_true, y_score, threshold: float, prevalence: float | None = None) -> dict:
-    """Counts and rates when ``score >= threshold`` is called positive (``y_true`` in {0, 1}).
-
-    TP, FP, FN, TN, TPR and FPR come from the data; precision, accuracy and F1 are
-    computed from the rates at ``prevalence`` (default: the data's own), as in
-    Eq. (eq-precision-prevalence).
-    """
-    y_true, y_score = as_labels(y_true, "y_true"), as_float_array(y_score, "y_score", ndim=1)
-    same_length(y_true=y_true, y_score=y_score)
-    threshold = as_scalar(threshold, "threshold")
-    prevalence = None if prevalence is None else float(as_probabilities(prevalence, "prevalence"))
-    positive = np.asarray(y_true) == 1
-    called = np.asarray(y_score) >= threshold
-    counts = {
-        "tp": int(np.count_nonzero(called & positive)),
-        "fp": int(np.count_nonzero(called & ~positive)),
-        "fn": int(np.count_nonzero(~called & positive)),
-        "tn": int(np.count_nonzero(~called & ~positive)),
-    }
-    tpr = counts["tp"] / positive.sum()
-    fpr = counts["fp"] / (~positive).sum()
-    pi = positive.mean() if prevalence is None else prevalence
-    flagged = pi * tpr + (1 - pi) * fpr
-    point = dict(counts, tpr=tpr, fpr=fpr, prevalence=pi)
-    point["precision"] = pi * tpr / flagged if flagged > 0 else None  # undefined: nothing is called positive
-    point["accuracy"] = pi * tpr + (1 - pi) * (1 - fpr)
-    point["f1"] = 2 * point["precision"] * tpr / (point["precision"] + tpr) if flagged > 0 and tpr > 0 else 0.0
-    return point
+__all__ = ["plot_confusion", "draw_threshold", "draw_prevalence", "threshold_explorer", "prevalence_explorer"]
 
 
 def plot_confusion(ax: Axes, point: dict) -> None:
@@ -99,7 +69,7 @@ def draw_threshold(figure: Figure, y_true, y_score, threshold: float) -> Reading
     """Scores, confusion matrix, ROC and PR curves at one threshold; return what the readout shows."""
     y_score = as_float_array(y_score, "y_score", ndim=1)
     y_score = np.asarray(y_score)
-    point = operating_point(y_true, y_score, threshold)
+    point = metrics.operating_point(y_true, y_score, threshold)
     (hist_ax, cm_ax), (roc_ax, pr_ax) = figure.subplots(2, 2)
     _score_histograms(hist_ax, y_true, y_score, threshold)
     plot_confusion(cm_ax, point)
@@ -116,7 +86,7 @@ def draw_prevalence(figure: Figure, y_true, y_score, prevalence: float, threshol
     """ROC (independent of prevalence) beside the PR curve at ``prevalence``; return what the readout shows."""
     y_score, prevalence = as_float_array(y_score, "y_score", ndim=1), within(prevalence, "prevalence", 0.0, 1.0)
     y_score = np.asarray(y_score)
-    point = operating_point(y_true, y_score, threshold, prevalence=prevalence)
+    point = metrics.operating_point(y_true, y_score, threshold, prevalence=prevalence)
     roc_ax, pr_ax = figure.subplots(1, 2)
     _roc(roc_ax, y_true, y_score, point)
     roc_ax.set_title("ROC curve: the same at every prevalence")

@@ -8,47 +8,13 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import norm
-from .._validation import as_choice, as_count, as_float_tensor, as_positive
+from .._validation import as_choice
 from . import PALETTE, Explorer, Reading, slider, within
 
-__all__ = ["NORMS", "shared_statistics", "normalize", "draw_axes", "axes_explorer", "batch_statistics",
-           "draw_batch_size", "batch_size_explorer", "scaled_regression", "gradient_descent_path", "draw_scaling",
-           "scaling_explorer"]
-
-#: The layers of the cube figure, for an (N, C, S) tensor with C = 6 channels.
-NORMS = ("BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm (2 groups)", "RMSNorm")
-
-
-def shared_statistics(kind: str, n: int, c: int, s: int) -> np.ndarray:
-    """Boolean (N, C, S): the elements whose mean and variance element [0, 0, 0] is normalised with."""
-    kind = as_choice(kind, "kind", NORMS)
-    n, c, s = as_count(n, "n", minimum=1), as_count(c, "c", minimum=1), as_count(s, "s", minimum=1)
-    mask = np.zeros((n, c, s), dtype=bool)
-    if kind == "BatchNorm":
-        mask[:, 0, :] = True
-    elif kind in ("LayerNorm", "RMSNorm"):
-        mask[0, :, :] = True
-    elif kind == "InstanceNorm":
-        mask[0, 0, :] = True
-    else:  # GroupNorm (2 groups)
-        mask[0, : c // 2, :] = True
-    return mask
-
-
-def normalize(kind: str, x: torch.Tensor) -> torch.Tensor:
-    """Apply one of :data:`NORMS` (no affine parameters) to an (N, C, S) tensor, in training mode."""
-    kind, x = as_choice(kind, "kind", NORMS), as_float_tensor(x, "x")
-    if x.ndim < 2:
-        raise ValueError(f"x must have shape (N, C, ...), got {tuple(x.shape)}")
-    if kind == "BatchNorm":
-        return norm.batch_norm(x, None, None, training=True)
-    if kind == "LayerNorm":
-        return norm.layer_norm(x, x.shape[1:])
-    if kind == "InstanceNorm":
-        return norm.instance_norm(x)
-    if kind.startswith("GroupNorm"):
-        return norm.group_norm(x, 2)
-    return norm.rms_norm(x, x.shape[1:])
+__all__ = [
+    "draw_axes", "axes_explorer", "draw_batch_size", "batch_size_explorer", "draw_scaling",
+    "scaling_explorer",
+]
 
 
 def _example_batch(n: int = 8, c: int = 6, s: int = 16, seed: int = 0) -> torch.Tensor:
@@ -63,14 +29,14 @@ def _example_batch(n: int = 8, c: int = 6, s: int = 16, seed: int = 0) -> torch.
 def draw_axes(figure: Figure, kind: str) -> Reading:
     """The (N, C, H·W) cube with the elements sharing statistics shaded, and per-channel statistics before/after."""
     n, c, s = 4, 6, 5
-    mask = shared_statistics(kind, n, c, s)
+    mask = norm.shared_statistics(kind, n, c, s)
     cube = figure.add_subplot(1, 2, 1, projection="3d")
     colours = np.where(mask[..., None], np.array([0.0, 0.447, 0.698, 0.9]), np.array([0.85, 0.85, 0.85, 0.25]))
     cube.voxels(np.ones((n, c, s), dtype=bool), facecolors=colours, edgecolor=(0, 0, 0, 0.25), linewidth=0.4)
     cube.set(xlabel="N (batch)", ylabel="C (channels)", zlabel="H·W (spatial)", xticks=[], yticks=[], zticks=[])
     cube.set_title(f"{kind}: one set of statistics", fontsize=10)
     x = _example_batch()
-    y = normalize(kind, x)
+    y = norm.normalize(kind, x)
     stats_ax = figure.add_subplot(1, 2, 2)
     channels = np.arange(x.shape[1])
     stats_ax.errorbar(channels - 0.12, x.mean(dim=(0, 2)), yerr=x.std(dim=(0, 2)), fmt="o", color=PALETTE["grey"], label="before")
@@ -86,8 +52,8 @@ def draw_axes(figure: Figure, kind: str) -> Reading:
 
 def axes_explorer(kind: str = "BatchNorm") -> Explorer:
     """Pick a normalization → the axes it reduces over, and the statistics before and after."""
-    kind = as_choice(kind, "kind", NORMS)
-    controls = {"kind": widgets.Dropdown(options=list(NORMS), value=kind, description="layer")}
+    kind = as_choice(kind, "kind", norm.NORMS)
+    controls = {"kind": widgets.Dropdown(options=list(norm.NORMS), value=kind, description="layer")}
 
     def draw(figure: Figure, kind: str) -> Reading:
         return draw_axes(figure, kind)
@@ -95,32 +61,16 @@ def axes_explorer(kind: str = "BatchNorm") -> Explorer:
     return Explorer(controls, draw, figsize=(9.5, 4.0))
 
 
-def batch_statistics(batch_size: int, batches: int = 400, channels: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Channel 0 of one fixed example, normalised inside ``batches`` random batches of ``batch_size``:
-    by BatchNorm (its value depends on the batch mates) and by GroupNorm (it does not)."""
-    batch_size, batches = as_count(batch_size, "batch_size", minimum=2), as_count(batches, "batches", minimum=1)
-    channels, seed = as_count(channels, "channels", minimum=1), as_count(seed, "seed")
-    generator = torch.Generator().manual_seed(seed)
-    example = torch.randn(1, channels, generator=generator, dtype=torch.float64) * 2 + 3
-    population = lambda k: torch.randn(k, channels, generator=generator, dtype=torch.float64) * 2 + 3  # noqa: E731
-    bn, gn = [], []
-    for _ in range(batches):
-        batch = torch.cat([example, population(batch_size - 1)])
-        bn.append(norm.batch_norm(batch, None, None, training=True)[0, 0])
-        gn.append(norm.group_norm(batch, 2)[0, 0])
-    return torch.stack(bn), torch.stack(gn)
-
-
 def draw_batch_size(figure: Figure, batch_size: int) -> Reading:
     """Spread of one example's BatchNorm output across batches, against GroupNorm's, and its fall with batch size."""
     hist_ax, curve_ax = figure.subplots(1, 2)
-    bn, gn = batch_statistics(batch_size)
+    bn, gn = norm.batch_statistics(batch_size)
     hist_ax.hist(bn.numpy(), bins=30, color=PALETTE["blue"], alpha=0.8, label="BatchNorm, over 400 batches")
     hist_ax.axvline(gn[0].item(), color=PALETTE["vermillion"], lw=2.5, label="GroupNorm (every batch)")
     hist_ax.set(xlabel="normalised value of one fixed example", ylabel="batches", title=f"batch size {batch_size}")
     hist_ax.legend(loc="upper left", fontsize=9)
     sizes = [2, 4, 8, 16, 32, 64, 128, 256]
-    spreads = [batch_statistics(b, batches=150)[0].std().item() for b in sizes]
+    spreads = [norm.batch_statistics(b, batches=150)[0].std().item() for b in sizes]
     curve_ax.loglog(sizes, spreads, "o-", color=PALETTE["blue"], label="BatchNorm")
     curve_ax.plot(batch_size, bn.std().item(), "o", color=PALETTE["vermillion"], ms=9)
     curve_ax.set(xlabel="batch size", ylabel="std of the example's output", title="noise from batch statistics")
@@ -140,40 +90,13 @@ def batch_size_explorer(batch_size: int = 8) -> Explorer:
     return Explorer(controls, draw, figsize=(9.0, 3.5))
 
 
-def scaled_regression(scale: float, n: int = 200, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Two centred features, the second in units ``scale`` times larger, and a linear target of both."""
-    scale, n, seed = as_positive(scale, "scale"), as_count(n, "n", minimum=2), as_count(seed, "seed")
-    generator = torch.Generator().manual_seed(seed)
-    X = torch.randn(n, 2, generator=generator, dtype=torch.float64) * torch.tensor([1.0, scale], dtype=torch.float64)
-    y = X @ torch.tensor([1.5, -2.0 / scale], dtype=torch.float64) + 0.1 * torch.randn(n, generator=generator, dtype=torch.float64)
-    return X, y
-
-
-def gradient_descent_path(X: torch.Tensor, y: torch.Tensor, steps: int = 50) -> tuple[torch.Tensor, float]:
-    """Gradient descent on the mean squared error from w = 0, with the step 1/L (L the largest
-    curvature, the safe maximum); returns the path and the condition number of the bowl."""
-    X, y, steps = as_float_tensor(X, "X"), as_float_tensor(y, "y"), as_count(steps, "steps", minimum=1)
-    if X.ndim != 2 or y.shape != X.shape[:1] or X.shape[0] == 0:
-        raise ValueError(f"X must be (n, d) and y (n,), got shapes {tuple(X.shape)} and {tuple(y.shape)}")
-    X, y = X.double(), y.double()  # one dtype, and one with an eigenvalue kernel
-    hessian = 2 * X.T @ X / len(X)
-    eigenvalues = torch.linalg.eigvalsh(hessian)
-    lr = 1.0 / eigenvalues[-1].item()
-    w = torch.zeros(2, dtype=X.dtype)
-    path = [w]
-    for _ in range(steps):
-        w = w - lr * 2 * X.T @ (X @ w - y) / len(X)
-        path.append(w)
-    return torch.stack(path), (eigenvalues[-1] / eigenvalues[0]).item()
-
-
 def draw_scaling(figure: Figure, scale: float, steps: int = 50) -> Reading:
     """Loss contours and the gradient-descent path, raw (left) and standardised (right)."""
-    X, y = scaled_regression(scale)
+    X, y = norm.scaled_regression(scale)
     standardized = (X - X.mean(0)) / X.std(0)
     readouts, gaps = [], {}
     for ax, (name, features) in zip(figure.subplots(1, 2), (("raw features", X), ("standardised", standardized))):
-        path, condition = gradient_descent_path(features, y, steps)
+        path, condition = norm.gradient_descent_path(features, y, steps)
         best = torch.linalg.lstsq(features, y[:, None]).solution.squeeze(1)
         span = max(1.0, (path - best).abs().max().item()) * 1.3
         w1, w2 = torch.meshgrid(torch.linspace(best[0] - span, best[0] + span, 120, dtype=torch.float64),

@@ -10,54 +10,22 @@ from matplotlib.figure import Figure
 
 from .. import optim
 from ..optim import landscape
-from .._validation import as_choice, as_count, as_fraction, as_positive, as_scalar, as_xy
+from .._validation import as_choice
 from . import PALETTE, Explorer, Reading, one_of, slider, within
 
-__all__ = ["RACERS", "race", "draw_race", "race_explorer", "sgd_on_regression", "draw_batch_cloud",
-           "batch_explorer", "SCHEDULES", "schedule_curve", "draw_schedule", "schedule_explorer"]
+__all__ = [
+    "draw_race", "race_explorer", "draw_batch_cloud", "batch_explorer", "draw_schedule",
+    "schedule_explorer",
+]
 
-#: The optimizers of the race: a class, and whether it takes the adaptive learning rate.
-RACERS = {
-    "SGD": (optim.SGD, False),
-    "momentum": (optim.SGD, False),
-    "Nesterov": (optim.SGD, False),
-    "Adagrad": (optim.Adagrad, True),
-    "RMSprop": (optim.RMSprop, True),
-    "Adam": (optim.Adam, True),
-}
-_COLOURS = dict(zip(RACERS, ("black", "blue", "sky", "green", "orange", "vermillion")))
-
-
-def _hyperparameters(name: str, lr_sgd: float, lr_adaptive: float, momentum: float) -> dict:
-    if name == "momentum":
-        return {"lr": lr_sgd, "momentum": momentum}
-    if name == "Nesterov":
-        return {"lr": lr_sgd, "momentum": momentum, "nesterov": momentum > 0}  # no momentum: no look-ahead, plain SGD
-    if name == "Adam":
-        return {"lr": lr_adaptive, "betas": (momentum, 0.999)}
-    return {"lr": lr_adaptive if RACERS[name][1] else lr_sgd}
-
-
-def race(surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float = 0.9,
-         steps: int = 200) -> dict[str, optim.Trajectory]:
-    """Run each optimizer in ``names`` on ``landscape.SURFACES[surface]`` from its start point.
-
-    SGD, momentum and Nesterov take ``lr_sgd``; Adagrad, RMSprop and Adam, whose steps do
-    not scale with the gradient, take ``lr_adaptive``. ``momentum`` is also Adam's β₁.
-    """
-    surface = as_choice(surface, "surface", tuple(landscape.SURFACES))
-    lr_sgd, lr_adaptive = as_positive(lr_sgd, "lr_sgd"), as_positive(lr_adaptive, "lr_adaptive")
-    momentum, steps = as_fraction(momentum, "momentum", "[)"), as_count(steps, "steps", minimum=1)
-    s = landscape.SURFACES[surface]
-    return {name: optim.trajectory(s.fn, s.start, RACERS[name][0], steps, **_hyperparameters(name, lr_sgd, lr_adaptive, momentum))
-            for name in names}
+_COLOURS = dict(zip(landscape.RACERS, ("black", "blue", "sky", "green", "orange", "vermillion")))
 
 
 def draw_race(figure: Figure, surface: str, names, lr_sgd: float, lr_adaptive: float, momentum: float, steps: int) -> Reading:
     """Trajectories on the contour plot (left) and the loss above the minimum per step (right)."""
     surface = as_choice(surface, "surface", tuple(landscape.SURFACES))
     s = landscape.SURFACES[surface]
-    runs = race(surface, names, lr_sgd, lr_adaptive, momentum, steps)
+    runs = landscape.race(surface, names, lr_sgd, lr_adaptive, momentum, steps)
     contour_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
     xs, ys = np.linspace(*s.xlim, 200), np.linspace(*s.ylim, 200)
     X, Y = np.meshgrid(xs, ys)
@@ -93,7 +61,7 @@ def race_explorer(surface: str = "ravine", names=("SGD", "momentum", "Adam"), lr
                       style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
     controls = {
         "surface": widgets.Dropdown(options=list(landscape.SURFACES), value=surface, description="surface"),
-        "names": widgets.SelectMultiple(options=list(RACERS), value=tuple(names), description="optimizers", rows=6),
+        "names": widgets.SelectMultiple(options=list(landscape.RACERS), value=tuple(names), description="optimizers", rows=6),
         "lr_sgd": widgets.FloatLogSlider(value=lr_sgd, description="lr (SGD, momentum, Nesterov)", **log_slider),
         "lr_adaptive": widgets.FloatLogSlider(value=lr_adaptive, description="lr (Adagrad, RMSprop, Adam)", **log_slider),
         "momentum": slider("momentum μ (Adam's β₁)", momentum, 0.0, 0.99, 0.01, readout_format=".2f"),
@@ -104,30 +72,6 @@ def race_explorer(surface: str = "ravine", names=("SGD", "momentum", "Adam"), lr
         return draw_race(figure, **values)
 
     return Explorer(controls, draw, figsize=(10.0, 4.2))
-
-
-def sgd_on_regression(x: torch.Tensor, y: torch.Tensor, batch_size: int, lr: float = 0.05, epochs: int = 2,
-                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Mini-batch SGD from w = 0 on the mean squared error of ``y ≈ w₀ x + w₁`` (shuffled every epoch).
-
-    Returns the epochs elapsed and the full-data loss after each update.
-    """
-    x, y = as_xy(x, y)
-    batch_size, lr = as_count(batch_size, "batch_size", minimum=1), as_positive(lr, "lr")
-    epochs, seed = as_count(epochs, "epochs", minimum=1), as_count(seed, "seed")
-    generator = torch.Generator().manual_seed(seed)
-    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
-    opt = optim.SGD([w], lr=lr)
-    seen, losses = [0.0], [((y) ** 2).mean().item()]
-    for _ in range(epochs):
-        for rows in torch.randperm(len(x), generator=generator).split(batch_size):
-            opt.zero_grad()
-            ((w[0] * x[rows] + w[1] - y[rows]) ** 2).mean().backward()
-            opt.step()
-            seen.append(seen[-1] + len(rows) / len(x))
-            with torch.no_grad():
-                losses.append(((w[0] * x + w[1] - y) ** 2).mean().item())
-    return np.array(seen), np.array(losses)
 
 
 def draw_batch_cloud(figure: Figure, batch_size: int) -> Reading:
@@ -144,7 +88,7 @@ def draw_batch_cloud(figure: Figure, batch_size: int) -> Reading:
                  ylabel="∂L/∂intercept", title="gradients at w = (0, 0)")
     cloud_ax.legend(loc="upper right", fontsize=8)
     for size, colour in ((len(x), PALETTE["black"]), (batch_size, PALETTE["blue"])):
-        seen, losses = sgd_on_regression(x, y, size)
+        seen, losses = landscape.sgd_on_regression(x, y, size)
         label = "full batch (GD)" if size == len(x) else f"batch {size}"
         loss_ax.plot(seen, losses, ".-" if len(seen) < 40 else "-", color=colour, lw=1.2, label=f"{label}: {len(seen) - 1} updates")
     loss_ax.set(xlabel="epochs", ylabel="training loss (MSE)", yscale="log", title="SGD, lr 0.05, 2 epochs")
@@ -171,36 +115,19 @@ def batch_explorer(batch_size: int = 16) -> Explorer:
     return Explorer(controls, draw, figsize=(10.0, 4.0))
 
 
-#: The schedules of the picker, as functions (step, peak lr, total steps, fraction) → lr.
-SCHEDULES = {
-    "constant": lambda t, lr, total, fraction: lr,
-    "step": lambda t, lr, total, fraction: optim.step_lr(t, lr, max(1, round(fraction * total)), 0.5),
-    "cosine": lambda t, lr, total, fraction: optim.cosine(t, lr, total, fraction * lr),
-    "warmup + cosine": lambda t, lr, total, fraction: optim.warmup_cosine(t, lr, max(1, round(fraction * total)), total),
-    "one-cycle": lambda t, lr, total, fraction: optim.one_cycle(t, lr, total, fraction),
-}
 _FRACTION_MEANING = {
     "constant": "not used", "step": "halve every (fraction × total) steps", "cosine": "floor = fraction × lr",
     "warmup + cosine": "warm-up = fraction × total", "one-cycle": "peak at fraction × total",
 }
 
 
-def schedule_curve(name: str, lr: float, total: int, fraction: float) -> np.ndarray:
-    """The learning rate at every step 0 … total − 1 of one of :data:`SCHEDULES`."""
-    name, lr = as_choice(name, "name", tuple(SCHEDULES)), as_positive(lr, "lr")
-    total, fraction = as_count(total, "total", minimum=2), as_scalar(fraction, "fraction")
-    if not 0 < fraction < 1:  # the warm-up share, and one-cycle's rising share
-        raise ValueError(f"fraction must lie strictly between 0 and 1, got {fraction}")
-    return np.array([SCHEDULES[name](t, lr, total, fraction) for t in range(total)])
-
-
 def draw_schedule(figure: Figure, name: str, lr: float, total: int, fraction: float) -> Reading:
     """The chosen schedule in colour over the others in grey."""
     ax = figure.subplots()
-    for other in SCHEDULES:
+    for other in optim.SCHEDULES:
         if other != name:
-            ax.plot(schedule_curve(other, lr, total, fraction), color=PALETTE["grey"], lw=1)
-    curve = schedule_curve(name, lr, total, fraction)
+            ax.plot(optim.schedule_curve(other, lr, total, fraction), color=PALETTE["grey"], lw=1)
+    curve = optim.schedule_curve(name, lr, total, fraction)
     ax.plot(curve, color=PALETTE["vermillion"], lw=2.5, label=name)
     ax.set(xlabel="step", ylabel="learning rate", title=f"{name} (grey: the others with the same settings)")
     ax.legend(loc="upper right")
@@ -212,9 +139,9 @@ def draw_schedule(figure: Figure, name: str, lr: float, total: int, fraction: fl
 
 def schedule_explorer(name: str = "warmup + cosine", lr: float = 0.1, total: int = 1000, fraction: float = 0.1) -> Explorer:
     """Pick a schedule and its settings → the learning rate over training."""
-    name, total = as_choice(name, "name", tuple(SCHEDULES)), within(total, "total", 20, 2000, integer=True)
+    name, total = as_choice(name, "name", tuple(optim.SCHEDULES)), within(total, "total", 20, 2000, integer=True)
     controls = {
-        "name": widgets.Dropdown(options=list(SCHEDULES), value=name, description="schedule"),
+        "name": widgets.Dropdown(options=list(optim.SCHEDULES), value=name, description="schedule"),
         "lr": widgets.FloatLogSlider(value=lr, min=-4, max=0, step=0.1, description="peak lr", continuous_update=False),
         "total": widgets.IntSlider(value=total, min=20, max=2000, step=20, description="total steps", continuous_update=False),
         "fraction": slider("fraction", fraction, 0.05, 0.95, 0.05, readout_format=".2f"),

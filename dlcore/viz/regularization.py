@@ -7,86 +7,34 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .. import data, losses, regularization, train
-from .._validation import as_count, as_float_array, as_float_tensor, as_nonnegative, as_scalar, as_xy
+from .. import regularization
+from .._validation import as_float_array, as_scalar
 from . import PALETTE, Explorer, Reading, one_of, within
 
-__all__ = ["polynomial_data", "legendre_features", "fit_polynomial", "polynomial_errors", "draw_polynomial",
-           "polynomial_explorer", "sparse_regression", "coefficient_paths", "draw_paths", "path_explorer",
-           "dropout_curves", "draw_dropout", "dropout_explorer"]
+__all__ = [
+    "draw_polynomial", "polynomial_explorer", "draw_paths", "path_explorer",
+    "draw_dropout", "dropout_explorer",
+]
 
 D = torch.float64
-
-
-def polynomial_data(n_train: int = 20, n_val: int = 200, noise: float = 0.25, seed: int = 0):
-    """``y = sin(πx) + noise`` on x ∈ [−1, 1]: a small training set and a large validation set."""
-    n_train, n_val = as_count(n_train, "n_train", minimum=1), as_count(n_val, "n_val", minimum=1)
-    noise, seed = as_nonnegative(noise, "noise"), as_count(seed, "seed")
-    generator = torch.Generator().manual_seed(seed)
-
-    def sample(n):
-        x = torch.rand(n, generator=generator, dtype=D) * 2 - 1
-        return x, torch.sin(torch.pi * x) + noise * torch.randn(n, generator=generator, dtype=D)
-
-    return sample(n_train), sample(n_val)
-
-
-def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
-    """Legendre polynomials P₀ … P_degree of x ∈ [−1, 1] (well conditioned, unlike raw powers)."""
-    x, degree = as_float_tensor(x, "x"), as_count(degree, "degree")
-    if x.ndim != 1:
-        raise ValueError(f"x must be 1-D, got shape {tuple(x.shape)}")
-    columns = [torch.ones_like(x), x]
-    for k in range(1, degree):
-        columns.append(((2 * k + 1) * x * columns[k] - k * columns[k - 1]) / (k + 1))
-    return torch.stack(columns[: degree + 1], dim=1)
-
-
-def fit_polynomial(x: torch.Tensor, y: torch.Tensor, degree: int, lam: float) -> torch.Tensor:
-    """Ridge regression on Legendre features: minimise mean squared error + lam · ‖w‖² (intercept not penalised).
-
-    Solved as one least-squares problem on the features stacked over √(n·lam)·I (not through
-    the normal equations, whose condition number is the square of this one's).
-    """
-    x, y = as_xy(x, y)
-    degree, lam = as_count(degree, "degree"), as_nonnegative(lam, "lam")
-    F = legendre_features(x, degree)
-    root = torch.full((degree + 1,), (len(x) * lam) ** 0.5, dtype=D)
-    root[0] = 0.0
-    A = torch.cat([F, torch.diag(root)])
-    b = torch.cat([y, torch.zeros(degree + 1, dtype=D)])
-    return torch.linalg.lstsq(A, b[:, None], driver="gelsd").solution[:, 0]
-
-
-def polynomial_errors(degrees, lam: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Training and validation RMSE for each degree at penalty ``lam``."""
-    lam, seed = as_nonnegative(lam, "lam"), as_count(seed, "seed")
-    (x, y), (xv, yv) = polynomial_data(seed=seed)
-    rmse = lambda X, t, w: ((X @ w - t) ** 2).mean().sqrt().item()  # noqa: E731
-    train_err, val_err = [], []
-    for d in degrees:
-        w = fit_polynomial(x, y, d, lam)
-        train_err.append(rmse(legendre_features(x, d), y, w))
-        val_err.append(rmse(legendre_features(xv, d), yv, w))
-    return np.array(train_err), np.array(val_err)
 
 
 def draw_polynomial(figure: Figure, degree: int, log_lambda: float) -> Reading:
     """The fitted curve on the data (left); training and validation error against the degree (right)."""
     log_lambda = as_scalar(log_lambda, "log_lambda")
     lam = 0.0 if log_lambda <= -8 else 10.0**log_lambda
-    (x, y), (xv, yv) = polynomial_data()
+    (x, y), (xv, yv) = regularization.polynomial_data()
     fit_ax, err_ax = figure.subplots(1, 2)
     grid = torch.linspace(-1, 1, 400, dtype=D)
-    w = fit_polynomial(x, y, degree, lam)
+    w = regularization.fit_polynomial(x, y, degree, lam)
     fit_ax.scatter(xv, yv, s=6, color=PALETTE["grey"], label="validation")
     fit_ax.scatter(x, y, s=25, color=PALETTE["black"], label="training (20 points)")
     fit_ax.plot(grid, torch.sin(torch.pi * grid), "--", color=PALETTE["green"], label="truth sin(πx)")
-    fit_ax.plot(grid, legendre_features(grid, degree) @ w, color=PALETTE["vermillion"], lw=2, label=f"degree {degree}")
+    fit_ax.plot(grid, regularization.legendre_features(grid, degree) @ w, color=PALETTE["vermillion"], lw=2, label=f"degree {degree}")
     fit_ax.set(ylim=(-2, 2), xlabel="x", ylabel="y", title=f"degree {degree}, λ = {lam:.0e}")
     fit_ax.legend(fontsize=8, loc="lower right")
     degrees = list(range(16))
-    train_err, val_err = polynomial_errors(degrees, lam)
+    train_err, val_err = regularization.polynomial_errors(degrees, lam)
     err_ax.semilogy(degrees, train_err, "o-", color=PALETTE["blue"], ms=4, label="training")
     err_ax.semilogy(degrees, val_err, "o-", color=PALETTE["orange"], ms=4, label="validation")
     err_ax.axvline(degree, color=PALETTE["vermillion"], lw=1)
@@ -111,27 +59,6 @@ def polynomial_explorer(degree: int = 9, log_lambda: float = -9.0) -> Explorer:
         return draw_polynomial(figure, degree, log_lambda)
 
     return Explorer(controls, draw, figsize=(10.0, 3.8))
-
-
-def sparse_regression(n: int = 60, d: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Standardised features of which only the first 3 matter: X, y and the true coefficients."""
-    n, d, seed = as_count(n, "n", minimum=2), as_count(d, "d", minimum=1), as_count(seed, "seed")
-    generator = torch.Generator().manual_seed(seed)
-    X = torch.randn(n, d, generator=generator, dtype=D)
-    true = torch.zeros(d, dtype=D)
-    true[:3] = torch.tensor([3.0, -2.0, 1.5], dtype=D)
-    return X, X @ true + 0.8 * torch.randn(n, generator=generator, dtype=D), true
-
-
-def coefficient_paths(lambdas, seed: int = 0) -> dict[str, np.ndarray]:
-    """Coefficients (len(lambdas), d) of the L1 (lasso) and L2 (ridge) fits along ``lambdas``."""
-    lambdas = as_float_array(lambdas, "lambdas", ndim=1)
-    X, y, _ = sparse_regression(seed=seed)
-    paths = {"L1": [], "L2": []}
-    for lam in lambdas:
-        paths["L1"].append(regularization.penalized_least_squares(X, y, l1=lam).numpy())
-        paths["L2"].append(regularization.penalized_least_squares(X, y, l2=lam).numpy())
-    return {k: np.array(v) for k, v in paths.items()}
 
 
 def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray, index: int) -> Reading:
@@ -167,24 +94,6 @@ def path_explorer(paths: dict[str, np.ndarray], lambdas, index: int = 20) -> Exp
     return Explorer(controls, draw, figsize=(10.0, 3.6))
 
 
-def dropout_curves(rates, n_train: int = 200, width: int = 512, epochs: int = 60, seed: int = 0) -> dict[float, dict]:
-    """Train an over-parameterised MLP (64 → width → width → 10) on ``n_train`` digits once per dropout
-    rate; the training loss and validation accuracy per epoch (the validation set is the test split)."""
-    n_train, width = as_count(n_train, "n_train", minimum=1), as_count(width, "width", minimum=1)
-    epochs, seed = as_count(epochs, "epochs", minimum=1), as_count(seed, "seed")
-    digits = data.digits()
-    X, y = digits.X_train[:n_train], digits.y_train[:n_train]
-    curves = {}
-    for p in rates:
-        torch.manual_seed(seed)
-        model = train.mlp(64, width, width, 10, dropout=p)
-        history = train.fit(model, X, y, losses.cross_entropy, epochs=epochs, batch_size=32, lr=1e-3, seed=seed,
-                            evaluate=lambda m: {"val_accuracy": train.accuracy_of(m, digits.X_test, digits.y_test)})
-        curves[p] = {"loss": history["loss"], "val_accuracy": history["val_accuracy"],
-                     "train_accuracy": train.accuracy_of(model, X, y)}
-    return curves
-
-
 def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> Reading:
     """Training loss and validation accuracy per epoch for rate ``p`` over the no-dropout run."""
     p = one_of(p, "p", curves)
@@ -205,7 +114,8 @@ def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> Reading
 
 
 def dropout_explorer(curves: dict[float, dict], p: float = 0.5) -> Explorer:
-    """A dropout-rate slider over curves precomputed by :func:`dropout_curves`."""
+    """A dropout-rate slider over precomputed curves: rate → {"loss": per epoch, "val_accuracy": per epoch,
+    "train_accuracy": at the end} (chapter 6 trains them with :func:`dlcore.train.fit`)."""
     p = one_of(p, "p", curves)
     controls = {"p": widgets.SelectionSlider(options=sorted(curves), value=p, description="dropout p", continuous_update=False)}
 

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from dlcore import metrics
-from dlcore.viz.metrics import operating_point, prevalence_explorer, threshold_explorer
+from dlcore.viz.metrics import prevalence_explorer, threshold_explorer
+from dlcore.metrics import operating_point
 
 rng = np.random.default_rng(0)
 LABELS = np.r_[np.zeros(300, int), np.ones(100, int)]

@@ -6,8 +6,9 @@ import torch
 
 from dlcore.activations import gradflow
 from dlcore.viz.activations import (
-    CURVES, activation_and_slope, activation_explorer, approximation_explorer, gradient_flow_explorer, verdict,
+    activation_explorer, approximation_explorer, gradient_flow_explorer, verdict,
 )
+from dlcore.activations import CURVES, activation_and_slope
 
 
 def test_every_curve_has_a_finite_slope_from_autograd():

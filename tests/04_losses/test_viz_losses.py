@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from dlcore import losses
-from dlcore.viz.losses import binned_normal, focal_explorer, information, information_explorer, loss_shares, robust_explorer
+from dlcore.viz.losses import focal_explorer, information_explorer, robust_explorer
+from dlcore.losses import binned_normal, information, loss_shares
 
 
 def line_with_outlier():

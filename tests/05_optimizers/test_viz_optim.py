@@ -6,7 +6,9 @@ import pytest
 from dlcore import optim
 from dlcore.optim import landscape
 
-from dlcore.viz.optim import RACERS, SCHEDULES, batch_explorer, race, race_explorer, schedule_curve, schedule_explorer
+from dlcore.viz.optim import batch_explorer, race_explorer, schedule_explorer
+from dlcore.optim.landscape import RACERS, race
+from dlcore.optim import SCHEDULES, schedule_curve
 
 
 def test_the_race_shows_every_chosen_optimizer_and_momentum_beats_sgd_in_the_ravine():

@@ -3,10 +3,8 @@
 import numpy as np
 import torch
 
-from dlcore.viz.regularization import (
-    coefficient_paths, dropout_curves, dropout_explorer, fit_polynomial, legendre_features, path_explorer,
-    polynomial_errors, polynomial_explorer,
-)
+from dlcore.viz.regularization import dropout_explorer, path_explorer, polynomial_explorer
+from dlcore.regularization import coefficient_paths, fit_polynomial, legendre_features, polynomial_errors
 
 
 def test_legendre_features_are_the_legendre_polynomials():
@@ -46,9 +44,10 @@ def test_l1_paths_have_exact_zeros_and_l2_paths_none():
 
 
 def test_dropout_explorer_reads_the_precomputed_curves():
-    curves = dropout_curves([0.0, 0.5], n_train=60, width=32, epochs=3)
+    curves = {0.0: {"loss": [1.2, 0.4, 0.1], "val_accuracy": [0.70, 0.80, 0.82], "train_accuracy": 1.0},
+              0.5: {"loss": [1.5, 0.8, 0.5], "val_accuracy": [0.65, 0.80, 0.84], "train_accuracy": 0.97}}
     explorer = dropout_explorer(curves, p=0.5)
     assert explorer.reading["final_loss"] == curves[0.5]["loss"][-1]
     explorer.controls["p"].value = 0.0
-    assert explorer.readout.value.startswith("dropout 0:")
+    assert explorer.readout.value.startswith("dropout 0:") and explorer.reading["best_val_accuracy"] == 0.82
     assert len(curves[0.0]["val_accuracy"]) == 3

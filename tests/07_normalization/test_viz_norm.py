@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlcore.viz.norm import NORMS, axes_explorer, batch_size_explorer, normalize, scaling_explorer, shared_statistics
+from dlcore.viz.norm import axes_explorer, batch_size_explorer, scaling_explorer
+from dlcore.norm import NORMS, normalize, shared_statistics
 
 
 def test_each_layer_shares_statistics_over_its_axes():

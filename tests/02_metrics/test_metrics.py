@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sklearn import metrics as sk
 
 from dlcore import metrics
+from dlcore.metrics import operating_point
 
 EXACT = dict(rtol=1e-12, atol=1e-12)
 
@@ -539,3 +540,15 @@ def test_regression_metrics_with_sample_weight_equal_sklearn(shape):
 def test_bad_weights_and_labels_are_refused(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_operating_point_counts_match_the_confusion_matrix():
+    rng = np.random.default_rng(0)
+    LABELS = np.r_[np.zeros(300, int), np.ones(100, int)]
+    SCORES = np.clip(rng.normal(0.35 + 0.3 * LABELS, 0.15), 0, 1)
+    point = operating_point(LABELS, SCORES, 0.5)
+    (tn, fp), (fn, tp) = metrics.confusion_matrix(LABELS, SCORES >= 0.5)
+    assert (point["tn"], point["fp"], point["fn"], point["tp"]) == (tn, fp, fn, tp)
+    assert point["precision"] == pytest.approx(metrics.precision(LABELS, (SCORES >= 0.5).astype(int)))
+    assert point["f1"] == pytest.approx(metrics.f1_score(LABELS, (SCORES >= 0.5).astype(int)))
+    assert point["accuracy"] == pytest.approx(metrics.accuracy(LABELS, (SCORES >= 0.5).astype(int)))

@@ -2,24 +2,13 @@
 
 import ipywidgets as widgets
 import numpy as np
-import pytest
 
 from dlcore import metrics
 from dlcore.viz.metrics import prevalence_explorer, threshold_explorer
-from dlcore.metrics import operating_point
 
 rng = np.random.default_rng(0)
 LABELS = np.r_[np.zeros(300, int), np.ones(100, int)]
 SCORES = np.clip(rng.normal(0.35 + 0.3 * LABELS, 0.15), 0, 1)
-
-
-def test_operating_point_counts_match_the_confusion_matrix():
-    point = operating_point(LABELS, SCORES, 0.5)
-    (tn, fp), (fn, tp) = metrics.confusion_matrix(LABELS, SCORES >= 0.5)
-    assert (point["tn"], point["fp"], point["fn"], point["tp"]) == (tn, fp, fn, tp)
-    assert point["precision"] == pytest.approx(metrics.precision(LABELS, (SCORES >= 0.5).astype(int)))
-    assert point["f1"] == pytest.approx(metrics.f1_score(LABELS, (SCORES >= 0.5).astype(int)))
-    assert point["accuracy"] == pytest.approx(metrics.accuracy(LABELS, (SCORES >= 0.5).astype(int)))
 
 
 def test_raising_the_threshold_trades_recall_for_precision():

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dlcore import activations as A
+from dlcore.activations import CURVES, activation_and_slope
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
 
@@ -301,3 +302,10 @@ def test_prelu_of_a_0d_input_is_0d_like_torchs():
 def test_swish_refuses_a_nan_beta_tensor():
     with pytest.raises(ValueError, match="beta must be finite"):
         A.swish(torch.randn(3), torch.tensor(float("nan")))
+
+
+def test_every_curve_has_a_finite_slope_from_autograd():
+    x = torch.linspace(-5, 5, 101)
+    for name, (_, _, default) in CURVES.items():
+        y, slope = activation_and_slope(name, default, x)
+        assert torch.isfinite(y).all() and torch.isfinite(slope).all(), name

@@ -9,7 +9,9 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dlcore import losses
 from dlcore import losses as L
+from dlcore.losses import binned_normal, information, loss_shares
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
 D = torch.float64
@@ -451,3 +453,18 @@ def test_binary_weight_that_does_not_broadcast_or_is_negative_is_refused():
         L.bce_with_logits(x, y, weight=torch.ones(4))
     with pytest.raises(ValueError, match="weight must be finite and >= 0"):
         L.bce(torch.full((4, 3), 0.5), y, weight=torch.full((3,), -1.0))
+
+
+def test_information_is_consistent():
+    p, q = binned_normal(3.0, 1.0), binned_normal(5.0, 2.5)
+    assert p.sum().item() == pytest.approx(1.0) and (p > 0).all()
+    values = information(p, q)
+    assert values["H(P, Q)"] == pytest.approx(values["H(P)"] + values["KL(P‖Q)"])
+    assert values["H(P, Q)"] == pytest.approx(losses.cross_entropy(q.log(), p).item())
+
+
+def test_perfectly_classified_data_carry_no_loss_share_instead_of_nan():
+    logits = torch.tensor([200.0, -200.0, 150.0])
+    targets = torch.tensor([1.0, 0.0, 1.0])
+    shares = loss_shares(logits, targets, gamma=2.0)
+    assert shares == dict.fromkeys(shares, 0.0)

@@ -7,7 +7,9 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dlcore import optim
 from dlcore.optim import landscape
+from dlcore.optim.landscape import race
 
 D = torch.float64
 
@@ -121,3 +123,10 @@ def test_minibatch_gradients_draw_in_chunks_the_same_batches(monkeypatch):
     chunked = landscape.minibatch_gradients(x, y, [0.3, -0.1], batch_size=5, n_batches=7, seed=3)
     for a, b in zip(whole, chunked):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_gd_started_exactly_on_the_saddles_ridge_stays_there_and_a_nudge_lets_it_escape():
+    stuck = optim.trajectory(landscape.saddle, [-2.5, 0.0], optim.SGD, 300, lr=0.1)
+    np.testing.assert_allclose(stuck.path[-1], [0.0, 0.0], atol=1e-12)  # the gradient's y part is exactly 0
+    escaped = race("saddle", ["SGD", "Adam"], 0.1, 0.05, steps=300)  # the surface starts at y = 1e-3
+    assert all(abs(run.path[-1, 1]) > 0.99 for run in escaped.values())

@@ -11,7 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
-from dlcore import optim, regularization as reg
+from dlcore import optim
+from dlcore import regularization as reg
+from dlcore.regularization import fit_polynomial, legendre_features
 
 D = torch.float64
 
@@ -291,3 +293,16 @@ def test_augment_images_refuses_a_shift_larger_than_the_image():
     # Regression: max_shift=2000 padded 8 × 8 images to 4008 × 4008 (32 GB for the digits).
     with pytest.raises(ValueError, match="max_shift must be at most the image's size \\(8\\), got 2000"):
         reg.augment_images(torch.zeros(3, 64), max_shift=2000)
+
+
+def test_legendre_features_are_the_legendre_polynomials():
+    x = torch.linspace(-1, 1, 7, dtype=torch.float64)
+    F = legendre_features(x, 3)
+    torch.testing.assert_close(F[:, 2], (3 * x**2 - 1) / 2)
+    torch.testing.assert_close(F[:, 3], (5 * x**3 - 3 * x) / 2)
+
+
+def test_a_huge_lambda_shrinks_everything_but_the_intercept():
+    x = torch.linspace(-1, 1, 30, dtype=torch.float64)
+    w = fit_polynomial(x, torch.sin(torch.pi * x) + 2, 5, lam=1e6)
+    assert abs(w[0].item() - 2) < 0.01 and w[1:].abs().max() < 1e-4

@@ -1,17 +1,9 @@
 """Drive chapter 6's widgets through their controls, as a reader would."""
 
 import numpy as np
-import torch
 
+from dlcore.regularization import coefficient_paths, polynomial_errors
 from dlcore.viz.regularization import dropout_explorer, path_explorer, polynomial_explorer
-from dlcore.regularization import coefficient_paths, fit_polynomial, legendre_features, polynomial_errors
-
-
-def test_legendre_features_are_the_legendre_polynomials():
-    x = torch.linspace(-1, 1, 7, dtype=torch.float64)
-    F = legendre_features(x, 3)
-    torch.testing.assert_close(F[:, 2], (3 * x**2 - 1) / 2)
-    torch.testing.assert_close(F[:, 3], (5 * x**3 - 3 * x) / 2)
 
 
 def test_high_degrees_overfit_without_a_penalty_and_lambda_cures_it():
@@ -24,12 +16,6 @@ def test_high_degrees_overfit_without_a_penalty_and_lambda_cures_it():
     assert explorer.reading["val_rmse"] < wild / 10
     explorer.controls["degree"].value = 0
     assert explorer.reading["train_rmse"] > 0.5  # a constant underfits
-
-
-def test_a_huge_lambda_shrinks_everything_but_the_intercept():
-    x = torch.linspace(-1, 1, 30, dtype=torch.float64)
-    w = fit_polynomial(x, torch.sin(torch.pi * x) + 2, 5, lam=1e6)
-    assert abs(w[0].item() - 2) < 0.01 and w[1:].abs().max() < 1e-4
 
 
 def test_l1_paths_have_exact_zeros_and_l2_paths_none():

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from dlcore import norm
+from dlcore.norm import NORMS, shared_statistics
 
 TIGHT = dict(rtol=1e-9, atol=1e-9)
 D = torch.float64
@@ -263,3 +264,10 @@ def test_the_readable_normalize_equals_torchs_layer_norm_in_value_and_gradient()
     upstream = torch.randn(6, 10, generator=generator, dtype=torch.float64)
     for a, b in zip(torch.autograd.grad(ours, (x, weight, bias), upstream), torch.autograd.grad(theirs, (x, weight, bias), upstream)):
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_each_layer_shares_statistics_over_its_axes():
+    sizes = {kind: int(shared_statistics(kind, 4, 6, 5).sum()) for kind in NORMS}
+    assert sizes == {"BatchNorm": 20, "LayerNorm": 30, "InstanceNorm": 5, "GroupNorm (2 groups)": 15, "RMSNorm": 30}
+    with pytest.raises(ValueError, match="kind must be one of"):
+        shared_statistics("WeightNorm", 2, 2, 2)

@@ -1,18 +1,9 @@
 """Drive chapter 7's widgets through their controls, as a reader would."""
 
-import numpy as np
-import pytest
 import torch
 
+from dlcore.norm import NORMS, normalize
 from dlcore.viz.norm import axes_explorer, batch_size_explorer, scaling_explorer
-from dlcore.norm import NORMS, normalize, shared_statistics
-
-
-def test_each_layer_shares_statistics_over_its_axes():
-    sizes = {kind: int(shared_statistics(kind, 4, 6, 5).sum()) for kind in NORMS}
-    assert sizes == {"BatchNorm": 20, "LayerNorm": 30, "InstanceNorm": 5, "GroupNorm (2 groups)": 15, "RMSNorm": 30}
-    with pytest.raises(ValueError, match="kind must be one of"):
-        shared_statistics("WeightNorm", 2, 2, 2)
 
 
 def test_axes_explorer_shows_batchnorm_centres_channels_and_layernorm_centres_samples():

@@ -1,6 +1,5 @@
 """Drive chapter 8's widgets through their controls, as a reader would."""
 
-import torch
 
 from dlcore import data
 from dlcore.viz.cluster import k_explorer, lloyd_explorer, shape_explorer

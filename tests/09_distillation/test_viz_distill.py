@@ -4,8 +4,8 @@ import numpy as np
 import torch
 
 from dlcore import train
-from dlcore.viz.distill import pruning_explorer, sweep_explorer, temperature_explorer
 from dlcore.distill import pruned_copy
+from dlcore.viz.distill import pruning_explorer, sweep_explorer, temperature_explorer
 
 
 def test_raising_the_temperature_lifts_the_runner_up():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 # numpy's dispatch targets above its baseline, from the widest down.
 NUMPY_TARGETS = ("AVX512_SPR", "AVX512_ICL", "X86_V4", "X86_V3")
@@ -28,8 +29,15 @@ PROFILES = {
         OPENBLAS_CORETYPE="Nehalem", numpy_keep=None),
 }
 ONE_THREAD = dict(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-# As the Makefile's NBVAL: strict comparison, the stored outputs' sanitize rules.
-NBVAL = ("--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg")
+MAKEFILE = Path(__file__).resolve().parents[1] / "Makefile"
+
+
+def nbval_options() -> list[str]:
+    """The Makefile's NBVAL (strict comparison, the sanitize rules): written once, there."""
+    for line in MAKEFILE.read_text().splitlines():
+        if line.startswith("NBVAL :="):
+            return line.split(":=", 1)[1].split()
+    raise RuntimeError(f"{MAKEFILE} defines no NBVAL")
 
 
 def numpy_features_to_disable(keep: str | None) -> str:
@@ -52,7 +60,7 @@ def environment(profile: dict) -> dict:
 def main(args: list[str]) -> int:
     for name, profile in PROFILES.items():
         print(f"== nbval with every library on {name}, 1 thread", flush=True)
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", *NBVAL, *(args or ["chapters/"])], env=environment(profile))
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", *nbval_options(), *(args or ["chapters/"])], env=environment(profile))
         if result.returncode:
             return result.returncode
     return 0

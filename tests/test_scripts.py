@@ -72,6 +72,10 @@ def test_stored_chapters_already_have_stable_widget_ids():
             f"{path.name}: run `make notebooks`")
 
 
+def test_perturbation_runs_nbval_with_the_makefiles_options():
+    assert perturb.nbval_options() == ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+
+
 def test_perturbation_profiles_force_every_library_below_this_cpu():
     from numpy._core._multiarray_umath import __cpu_dispatch__
 

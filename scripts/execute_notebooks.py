@@ -6,7 +6,7 @@ Each notebook runs top to bottom in a fresh kernel started in its own folder (as
 nbval and Colab do). The widget state is saved into the notebook's metadata so that
 GitHub, Colab and the HTML book show the widgets without a kernel. Cell timing
 metadata is not recorded, widget model ids (random UUIDs at run time) are renamed in
-reading order, and text that differs only in what nbval masks (wall times, addresses)
+reading order, progress bars keep their count but not their timings, and text that differs only in what nbval masks (wall times, addresses)
 keeps its stored form, so an unchanged chapter re-executes to an unchanged file. Prints each notebook's execution time (the budget is 60 s).
 """
 
@@ -32,6 +32,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")  # also inside "IPY_MODEL_<id>"
+# A progress bar's readout, "8/8 [00:01<00:00, 55.78it/s]" (HTML-escaped in widget state; tqdm pads with figure spaces).
+PROGRESS_TIMES = re.compile(r"(\d+/\d+)\s*\[[\d:]+&lt;[\d:?]+,\s*[\d.?]+\s?(?:it/s|s/it)\]")
 
 
 def _models_in_reading_order(notebook) -> list[str]:
@@ -56,6 +58,18 @@ def _models_in_reading_order(notebook) -> list[str]:
     # Models no displayed widget refers to (rare): by their content, for a stable order.
     rest = sorted(set(state) - set(order), key=lambda m: (state[m]["model_name"], repr(state[m]["state"])))
     return order + rest
+
+
+def steady_progress_bars(notebook):
+    """Store a progress bar's count without its elapsed time and rate, which change from
+    run to run ("8/8 [00:01<00:00, 55.78it/s]" is stored as "8/8"). Returns the notebook,
+    changed in place."""
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for model in state.values():
+        value = model.get("state", {}).get("value")
+        if model.get("model_name") == "HTMLModel" and isinstance(value, str):
+            model["state"]["value"] = PROGRESS_TIMES.sub(r"\1", value)
+    return notebook
 
 
 def stable_widget_ids(notebook, name: str):
@@ -141,7 +155,7 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
-    nbformat.write(keep_unchanged_text(stored, coalesce_streams(stable_widget_ids(notebook, path.stem))), path)
+    nbformat.write(keep_unchanged_text(stored, coalesce_streams(stable_widget_ids(steady_progress_bars(notebook), path.stem))), path)
     return elapsed
 
 

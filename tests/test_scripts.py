@@ -57,6 +57,23 @@ def test_widget_ids_follow_reading_order_and_references_follow_the_ids():
     assert not {"a" * 32, "b" * 32, "c" * 32, "d" * 32} & set(state)
 
 
+def test_progress_bars_are_stored_without_their_timings():
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["widgets"] = {STATE: {"state": {
+        "a" * 32: {"model_name": "HTMLModel", "state": {"value": " 8/8 [00:01&lt;00:00, 55.78it/s]"}},
+        "b" * 32: {"model_name": "HTMLModel", "state": {"value": " 0/8 [00:00&lt;?, ?it/s]"}},
+        "c" * 32: {"model_name": "HTMLModel", "state": {"value": "epochs: 100%"}},
+        "d" * 32: {"model_name": "FloatProgressModel", "state": {"value": 8}},
+    }}}
+    state = execute_notebooks.steady_progress_bars(notebook).metadata["widgets"][STATE]["state"]
+    assert [m["state"]["value"] for m in state.values()] == [" 8/8", " 0/8", "epochs: 100%", 8]
+
+
+def test_stored_chapters_keep_no_progress_timings():
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        assert not execute_notebooks.PROGRESS_TIMES.search(path.read_text()), path.name
+
+
 def test_a_notebook_without_widgets_is_left_alone():
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell("1 + 1")]

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from repo_scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"]
-VERSION = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+VERSION = load_script("stamp_release").release()  # pyproject's version, read as the stamping script reads it
 BRANCH = CONFIG["repository"]["branch"]
 
 

@@ -1,19 +1,9 @@
 """The scripts that keep the stored chapters reproducible: re-execution and perturbation."""
 
-import importlib.util
 import uuid
-from pathlib import Path
 
 import nbformat
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from repo_scripts import ROOT, load_script
 
 
 execute_notebooks = load_script("execute_notebooks")

@@ -36,6 +36,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(7, "07_normalization", "norm", ("norm",)),
     Chapter(8, "08_clustering", "cluster", ("cluster",)),
     Chapter(9, "09_distillation", "distill", ("distill",)),
+    Chapter(10, "10_convolution", "conv", ("conv.functional", "conv.layers", "conv.augment")),
 )
 
 #: Modules every chapter uses: the first cell's call, helpers, data, the training loop, this map.

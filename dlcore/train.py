@@ -119,14 +119,18 @@ def _evaluate(model: torch.nn.Module, evaluate: Callable) -> dict[str, float]:
 def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, epochs: int = 20, batch_size: int = 64,
         lr: float = 1e-3, weight_decay: float = 0.0, optimizer: Callable | None = None, seed: int = 0,
         shuffle: bool = True, drop_last: bool = False, augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
+        mix_batch: Callable[..., tuple] | None = None,
         evaluate: Callable[[torch.nn.Module], dict] | None = None, early_stopping: EarlyStopping | None = None,
         monitor: str | None = None, progress: bool = False) -> dict[str, list[float]]:
     """Train ``model`` on ``(X, targets)`` by mini-batches; return its history.
 
     Each epoch visits the rows in a new random order drawn from ``seed`` (in their order
     if ``shuffle=False``), in batches of ``batch_size`` (the last, smaller one left out if
-    ``drop_last``); ``augment(X)``, when given, makes the epoch's inputs afresh. Every step
-    is ``zero_grad → loss_fn(model(X[batch]), *targets[batch]) → backward → step``. The
+    ``drop_last``); ``augment(X)``, when given, makes the epoch's inputs afresh, and
+    ``mix_batch(x, *targets)`` replaces each batch by the ``(x, *targets)`` it returns, which
+    may hold more targets than it got (``dlcore.conv.augment.mixup`` adds the partners' labels
+    and λ). Every step is ``zero_grad → loss_fn(model(x), *targets) → backward → step`` on the
+    batch. The
     optimizer is ``torch.optim.Adam(lr, weight_decay)`` unless ``optimizer``, a function of
     the parameters (``lambda p: dlcore.optim.SGD(p, lr=0.1)``), builds another.
 
@@ -162,7 +166,10 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
         start = time.perf_counter()
         for batch in batches:
             opt.zero_grad()
-            loss = _loss(loss_fn, model(inputs[batch]), [t[batch] for t in targets])
+            x, batch_targets = inputs[batch], [t[batch] for t in targets]
+            if mix_batch is not None:
+                x, *batch_targets = mix_batch(x, *batch_targets)
+            loss = _loss(loss_fn, model(x), batch_targets)
             loss.backward()
             opt.step()
             history["step_loss"].append(loss.item())  # .item() waits for the device, so the time is honest

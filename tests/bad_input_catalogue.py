@@ -22,14 +22,16 @@ import torch.nn.functional as F  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from dlcore import (  # noqa: E402
-    activations, bayes, book, check, cluster, data, distill, losses, metrics, norm, optim, regularization, train, utils, viz,
+    activations, bayes, book, check, cluster, conv, data, distill, losses, metrics, norm, optim, regularization, train, utils, viz,
 )
 from dlcore.activations import approximation, gradflow, init  # noqa: E402
+from dlcore.conv import augment, layers  # noqa: E402
 from dlcore.losses import robust  # noqa: E402
 from dlcore.optim import landscape, memory  # noqa: E402
 from dlcore.check import activations as check_activations  # noqa: E402
 from dlcore.check import bayes as check_bayes  # noqa: E402
 from dlcore.check import cluster as check_cluster  # noqa: E402
+from dlcore.check import conv as check_conv  # noqa: E402
 from dlcore.check import distill as check_distill  # noqa: E402
 from dlcore.check import losses as check_losses  # noqa: E402
 from dlcore.check import metrics as check_metrics  # noqa: E402
@@ -39,6 +41,7 @@ from dlcore.check import regularization as check_regularization  # noqa: E402
 from dlcore.viz import activations as viz_activations  # noqa: E402
 from dlcore.viz import bayes as viz_bayes  # noqa: E402
 from dlcore.viz import cluster as viz_cluster  # noqa: E402
+from dlcore.viz import conv as viz_conv  # noqa: E402
 from dlcore.viz import distill as viz_distill  # noqa: E402
 from dlcore.viz import losses as viz_losses  # noqa: E402
 from dlcore.viz import metrics as viz_metrics  # noqa: E402
@@ -229,6 +232,50 @@ CALLS: dict[str, Call] = {
     "data.k_folds": Call(data.k_folds, lambda: dict(n=20, k=4, seed=1)),
     "data.long_tail": Call(data.long_tail, lambda: dict(labels=labels(60, 3), tail_ratio=0.2)),
     "data.cluster_shapes": Call(data.cluster_shapes, lambda: dict(kind="moons", n_samples=60)),
+    # ------------------------------------------------------------------------- conv
+    "conv.conv_output_size": Call(conv.conv_output_size, lambda: dict(size=8, kernel_size=3, stride=2, padding=1, dilation=1)),
+    "conv.im2col": Call(conv.im2col, lambda: dict(input=tensor(2, 3, 5, 5), kernel_size=3, dilation=1, padding=1, stride=2),
+                        lambda **kw: F.unfold(**kw)),
+    "conv.col2im": Call(conv.col2im, lambda: dict(input=tensor(2, 27, 9), output_size=5, kernel_size=3, dilation=1, padding=1, stride=2),
+                        lambda **kw: F.fold(**kw)),
+    "conv.conv2d": Call(conv.conv2d, lambda: dict(input=tensor(2, 4, 6, 5), weight=tensor(6, 2, 3, 2, seed=1), bias=tensor(6, seed=2),
+                                                  stride=1, padding=1, dilation=1, groups=2), lambda **kw: F.conv2d(**kw)),
+    "conv.conv2d_by_offsets": Call(conv.conv2d_by_offsets, lambda: dict(input=tensor(2, 4, 6, 5), weight=tensor(6, 2, 3, 2, seed=1),
+                                                                        bias=tensor(6, seed=2), stride=1, padding=1, dilation=1, groups=2),
+                                   lambda **kw: F.conv2d(**kw)),
+    "conv.conv1d": Call(conv.conv1d, lambda: dict(input=tensor(2, 3, 9), weight=tensor(4, 3, 3, seed=1), bias=tensor(4, seed=2), stride=2,
+                                                  padding=1, dilation=1, groups=1), lambda **kw: F.conv1d(**kw)),
+    "conv.conv_transpose2d": Call(conv.conv_transpose2d, lambda: dict(input=tensor(2, 4, 3, 3), weight=tensor(4, 3, 3, 3, seed=1),
+                                                                      bias=tensor(3, seed=2), stride=2, padding=1, output_padding=1, groups=1,
+                                                                      dilation=1), lambda **kw: F.conv_transpose2d(**kw)),
+    "conv.conv2d_weight_grad": Call(conv.conv2d_weight_grad, lambda: dict(input=tensor(2, 3, 5, 5), weight_size=(4, 3, 3, 3),
+                                                                          grad_output=tensor(2, 4, 3, 3, seed=1), stride=1, padding=0, dilation=1,
+                                                                          groups=1), lambda **kw: torch.nn.grad.conv2d_weight(**kw)),
+    "conv.max_pool2d": Call(conv.max_pool2d, lambda: dict(input=tensor(2, 3, 6, 6), kernel_size=3, stride=2, padding=1, dilation=1),
+                            lambda **kw: F.max_pool2d(**kw)),
+    "conv.avg_pool2d": Call(conv.avg_pool2d, lambda: dict(input=tensor(2, 3, 6, 6), kernel_size=3, stride=2, padding=1),
+                            lambda **kw: F.avg_pool2d(**kw)),
+    "conv.adaptive_avg_pool2d": Call(conv.adaptive_avg_pool2d, lambda: dict(input=tensor(2, 3, 7, 6), output_size=(3, 2)),
+                                     lambda **kw: F.adaptive_avg_pool2d(**kw)),
+    "conv.receptive_field": Call(conv.receptive_field, lambda: dict(layers=[(3, 1), (2, 2), (3, 1, 2)])),
+    "conv.layers.Conv2d": Call(lambda input, in_channels, out_channels, kernel_size, stride, padding:
+                               layers.Conv2d(in_channels, out_channels, kernel_size, stride, padding).double()(input),
+                               lambda: dict(input=tensor(2, 3, 6, 6), in_channels=3, out_channels=4, kernel_size=3, stride=1, padding=1)),
+    "conv.layers.MaxPool2d": Call(lambda input, kernel_size, stride: layers.MaxPool2d(kernel_size, stride)(input),
+                                  lambda: dict(input=tensor(2, 3, 6, 6), kernel_size=2, stride=2), lambda **kw: F.max_pool2d(**kw)),
+    "conv.layers.small_cnn": Call(layers.small_cnn, lambda: dict(channels=(4, 8), n_classes=10, image_size=8)),
+    "conv.augment.mixup": Call(augment.mixup, lambda: dict(x=tensor(6, 64), y=labels(6, 3), alpha=0.4, generator=torch.Generator().manual_seed(0))),
+    "conv.augment.cutmix": Call(augment.cutmix, lambda: dict(x=tensor(6, 64), y=labels(6, 3), alpha=1.0, generator=torch.Generator().manual_seed(0))),
+    "conv.augment.mixed_cross_entropy": Call(augment.mixed_cross_entropy, lambda: dict(logits=tensor(4, 3), targets_a=labels(4, 3),
+                                                                                      targets_b=labels(4, 3, seed=1), lam=0.3)),
+    "check.conv.conv2d_cases": Call(check_conv.conv2d_cases, lambda: dict(seed=0, n_random=2)),
+    "check.conv.check_conv2d": Call(check_conv.check_conv2d, lambda: dict(fn=conv.conv2d)),
+    "viz.conv.draw_convolution": Call(viz_conv.draw_convolution, lambda: dict(figure=figure(), image=tensor(8, 8), kernel_size=3, stride=1, padding=1,
+                                                                              dilation=1, layers=2), checks="types"),
+    "viz.conv.convolution_explorer": Call(viz_conv.convolution_explorer, lambda: dict(image=tensor(64), kernel_size=3, stride=1, padding=1, dilation=1,
+                                                                                      layers=2), checks="types"),
+    "viz.conv.draw_kernel": Call(viz_conv.draw_kernel, lambda: dict(figure=figure(), image=tensor(8, 8), kernel=tensor(3, 3, seed=1)), checks="types"),
+    "viz.conv.kernel_explorer": Call(viz_conv.kernel_explorer, lambda: dict(images=tensor(3, 64), index=1, preset="Laplacian"), checks="types"),
     # ---------------------------------------------------------------------- distill
     "distill.soft_targets": Call(distill.soft_targets, lambda: dict(logits=tensor(2, 4), T=2.0), lambda logits, T: torch.softmax(logits / T, -1)),
     "distill.kd_loss": Call(distill.kd_loss, lambda: dict(student_logits=tensor(3, 4), teacher_logits=tensor(3, 4, seed=1), target=labels(3, 3),
@@ -515,6 +562,7 @@ NOT_CALLED = {
         "activations.approximation.UnitFit", "bayes.DiagnosticTest", "bayes.BetaPosterior", "bayes.SimulatedTest", "cluster.KMeansResult", "data.Split",
         "distill.Quantized", "activations.gradflow.Flow", "optim.landscape.Surface", "metrics.PrecisionRecallFscore", "metrics.ThresholdCounts", "metrics.RocCurve",
         "metrics.PrecisionRecallCurve", "optim.Trajectory", "losses.robust.Line",
+        "conv.ReceptiveField", "conv.augment.MixedBatch",
     )},
     "chapters.Chapter": "a record of the chapter map, built once in dlcore.chapters and checked by tests/test_chapter_map.py",
     "norm.Normalize": "an autograd Function, the readable form of the layers' speed path; called through batch_norm, layer_norm, "

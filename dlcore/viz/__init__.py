@@ -135,16 +135,18 @@ class Explorer(widgets.VBox):
     draw : callable ``draw(figure, **values) -> Reading``
         Draws on the (cleared) figure and returns what the readout line shows.
     figsize : width and height of the figure, in inches.
+    layout : optional widget that holds the controls, laid out (default: one column of them).
     """
 
-    def __init__(self, controls: Mapping[str, widgets.ValueWidget], draw: Callable[..., Reading], *, figsize=(8.0, 3.6)):
+    def __init__(self, controls: Mapping[str, widgets.ValueWidget], draw: Callable[..., Reading], *, figsize=(8.0, 3.6),
+                 layout: widgets.Widget | None = None):
         self.controls = dict(controls)
         self.figure = Figure(figsize=figsize, layout="constrained")
         self.readout = widgets.HTML()
         self.reading: Reading | None = None
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self._draw = draw
-        super().__init__([widgets.VBox(list(self.controls.values())), self.readout, self.image])
+        super().__init__([layout or widgets.VBox(list(self.controls.values())), self.readout, self.image])
         self.refresh()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -162,6 +164,18 @@ class Explorer(widgets.VBox):
                 raise TypeError(f"draw must return a dlcore.viz.Reading, got {type(reading).__name__}")
             self.reading, self.readout.value = reading, reading.html
             self.image.value = figure_png(self.figure)
+
+    def set_values(self, **values) -> None:
+        """Set several controls at once (a preset), drawing once rather than once per control."""
+        for control in self.controls.values():
+            control.unobserve(self._on_change, names="value")
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            for control in self.controls.values():
+                control.observe(self._on_change, names="value")
+        self.refresh()
 
     def _on_change(self, _change) -> None:
         self.refresh()

@@ -218,3 +218,32 @@ def test_dropout_clipping_and_augmentation_on_cuda():
     torch.testing.assert_close(regularization.clip_grad_norm_(params, 1.0), torch.nn.utils.clip_grad_norm_(twins, 1.0))
     images = regularization.augment_images(torch.rand(10, 64, device=CUDA), max_shift=1, noise=0.1, flip=True)
     assert images.device.type == "cuda" and images.shape == (10, 64)
+
+
+@pytest.mark.parametrize("name", ["conv2d", "conv2d_by_offsets", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d"])
+def test_convolution_and_pooling_on_cuda_equal_torchs_values_and_gradients(name):
+    from dlcore import conv
+
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 6, 11, 9, generator=generator, dtype=torch.float64).to(CUDA)
+    w = torch.randn(8, 3, 3, 2, generator=generator, dtype=torch.float64).to(CUDA)
+    calls = {
+        "conv2d": (lambda f, x: f(x, w, stride=2, padding=1, dilation=(1, 2), groups=2), conv.conv2d, F.conv2d),
+        "conv2d_by_offsets": (lambda f, x: f(x, w, padding="same", groups=2), conv.conv2d_by_offsets, F.conv2d),
+        "conv_transpose2d": (lambda f, x: f(x, w[:6], stride=2, padding=1, output_padding=1, groups=2), conv.conv_transpose2d,
+                             F.conv_transpose2d),
+        "max_pool2d": (lambda f, x: f(x, 3, 2, 1), conv.max_pool2d, F.max_pool2d),
+        "avg_pool2d": (lambda f, x: f(x, 3, 2, 1), conv.avg_pool2d, F.avg_pool2d),
+        "adaptive_avg_pool2d": (lambda f, x: f(x, (4, 3)), conv.adaptive_avg_pool2d, F.adaptive_avg_pool2d),
+    }
+    call, ours, theirs = calls[name]
+    results = []
+    for fn in (ours, theirs):
+        x_ = x.clone().requires_grad_(True)
+        y = call(fn, x_)
+        y.backward(torch.ones_like(y))
+        results.append((y.detach(), x_.grad))
+    (y, g), (y_ref, g_ref) = results
+    assert y.device.type == "cuda"
+    torch.testing.assert_close(y, y_ref, **TIGHT)
+    torch.testing.assert_close(g, g_ref, **TIGHT)

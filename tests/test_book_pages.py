@@ -128,6 +128,16 @@ def test_every_widget_preview_is_tagged_for_its_launch_hint(path):
     assert all("widget-preview" in c["metadata"].get("tags", []) for c in explorers)
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_chapter_sets_the_thread_count(path):
+    """The thread count comes from the environment: two threads when a chapter is executed,
+    one in each of `make test`'s two workers. A chapter that asks for two threads of its own
+    runs four on two cores beside another such chapter, and OpenMP's waiting threads then
+    slow both many times over (`make test` took 21 minutes instead of 4)."""
+    code = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
+    assert "set_num_threads" not in code
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_opens_with_what_you_will_learn(path):
     first = "".join(json.loads(path.read_text())["cells"][0]["source"])

@@ -128,6 +128,16 @@ def test_every_widget_preview_is_tagged_for_its_launch_hint(path):
     assert all("widget-preview" in c["metadata"].get("tags", []) for c in explorers)
 
 
+GLOSSARY = dict(re.findall(r"^(\S[^\n]*)\n  \*\*([^*]+)\*\* ·", (ROOT / "chapters" / "glossary.md").read_text(), re.M))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_key_terms_carry_the_glossarys_chinese_names(path):
+    rows = re.findall(r"^\| \{term\}`([^`]+)` \| ([^|]+?) \|", markdown_of(path), re.M)
+    assert rows, "a chapter ends with its key terms"
+    assert not [(term, chinese, GLOSSARY.get(term)) for term, chinese in rows if GLOSSARY.get(term) != chinese]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_chapter_sets_the_thread_count(path):
     """The thread count comes from the environment: two threads when a chapter is executed,

@@ -98,6 +98,25 @@ def mlp(*widths: int, activation: Callable[[], torch.nn.Module] = torch.nn.ReLU,
     return torch.nn.Sequential(*layers)
 
 
+def _augmented(augment: Callable, X: torch.Tensor) -> torch.Tensor:
+    """``augment(X)``, which must keep X's shape: a row that went missing would silently pair an
+    input with another row's target."""
+    inputs = augment(X)
+    if not isinstance(inputs, torch.Tensor) or inputs.shape != X.shape:
+        shape = tuple(inputs.shape) if isinstance(inputs, torch.Tensor) else type(inputs).__name__
+        raise ValueError(f"augment must return a tensor of X's shape {tuple(X.shape)}, got {shape}")
+    return inputs
+
+
+def _mixed(mix_batch: Callable, x: torch.Tensor, targets: list[torch.Tensor]) -> tuple[torch.Tensor, list]:
+    """``mix_batch(x, *targets)``, which must return ``(inputs, *targets)`` with a row per row of x."""
+    mixed = mix_batch(x, *targets)
+    if not isinstance(mixed, (tuple, list)) or not mixed or not isinstance(mixed[0], torch.Tensor) or len(mixed[0]) != len(x):
+        raise ValueError(f"mix_batch must return (inputs, *targets) with one input row per row of the batch "
+                         f"({len(x)}), got {type(mixed).__name__}")
+    return mixed[0], list(mixed[1:])
+
+
 def _build_optimizer(model: torch.nn.Module, optimizer, lr, weight_decay) -> torch.optim.Optimizer:
     if optimizer is None:
         return torch.optim.Adam(model.parameters(), lr=as_positive(lr, "lr"), weight_decay=as_nonnegative(weight_decay, "weight_decay"))
@@ -158,7 +177,7 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
     history: dict[str, list[float]] = {"step_loss": [], "loss": [], "seconds": []}
     for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
         model.train()
-        inputs = X if augment is None else augment(X)
+        inputs = X if augment is None else _augmented(augment, X)
         rows = torch.randperm(len(X), generator=order) if shuffle else torch.arange(len(X))
         batches = rows.to(X.device).split(batch_size)
         if drop_last and len(batches[-1]) < batch_size:
@@ -168,7 +187,7 @@ def fit(model: torch.nn.Module, X: torch.Tensor, targets, loss_fn: Callable, *, 
             opt.zero_grad()
             x, batch_targets = inputs[batch], [t[batch] for t in targets]
             if mix_batch is not None:
-                x, *batch_targets = mix_batch(x, *batch_targets)
+                x, batch_targets = _mixed(mix_batch, x, batch_targets)
             loss = _loss(loss_fn, model(x), batch_targets)
             loss.backward()
             opt.step()

@@ -130,6 +130,36 @@ def test_augment_makes_each_epochs_inputs_afresh():
     assert len(calls) == 3 and all(c is X for c in calls)
 
 
+@pytest.mark.parametrize("augment", [lambda X: X[1:], lambda X: X.flatten(), lambda X: X.tolist()],
+                         ids=["a row lost", "another shape", "not a tensor"])
+def test_augment_must_keep_the_inputs_shape(augment):
+    X, y = _data(n=32)
+    with pytest.raises(ValueError, match="augment must return a tensor of X's shape"):
+        train.fit(torch.nn.Linear(4, 2).double(), X, y, F.cross_entropy, epochs=1, augment=augment)
+
+
+def test_mix_batch_replaces_each_batch_and_may_add_targets():
+    X, y = _data(n=32)
+    seen = []
+
+    def mix_batch(x, targets):
+        return x.flip(0), targets, targets.flip(0), 0.25
+
+    def loss_fn(out, a, b, lam):
+        seen.append((len(out), len(a), len(b), lam))
+        return lam * F.cross_entropy(out, a) + (1 - lam) * F.cross_entropy(out, b)
+
+    train.fit(torch.nn.Linear(4, 2).double(), X, y, loss_fn, epochs=1, batch_size=8, mix_batch=mix_batch)
+    assert seen == [(8, 8, 8, 0.25)] * 4
+
+
+@pytest.mark.parametrize("mix_batch", [lambda x, t: x, lambda x, t: (x[1:], t), lambda x, t: ()], ids=["no tuple", "a row lost", "empty"])
+def test_mix_batch_must_return_inputs_and_targets_row_for_row(mix_batch):
+    X, y = _data(n=32)
+    with pytest.raises(ValueError, match="mix_batch must return"):
+        train.fit(torch.nn.Linear(4, 2).double(), X, y, F.cross_entropy, epochs=1, mix_batch=mix_batch)
+
+
 def test_fit_takes_an_optimizer_factory_and_times_each_epoch():
     from dlcore import optim
 

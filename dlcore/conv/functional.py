@@ -168,6 +168,16 @@ def _same_padding(kernel, dilation, stride) -> tuple[int, ...]:
     return (total[1] // 2, total[1] - total[1] // 2, total[0] // 2, total[0] - total[0] // 2)
 
 
+def _bias(bias, out_channels: int, input: torch.Tensor) -> torch.Tensor | None:
+    """``None``, or one bias per output channel, in input's dtype and on its device."""
+    if bias is None:
+        return None
+    bias = _same_kind(bias, "bias", input)
+    if bias.shape != (out_channels,):
+        raise ValueError(f"bias must be ({out_channels},), one per output channel, got shape {tuple(bias.shape)}")
+    return bias
+
+
 def _prepare(input, weight, bias, stride, padding, dilation, groups) -> _Conv:
     input, unbatched = _images(input)
     weight = _same_kind(weight, "weight", input)
@@ -178,10 +188,7 @@ def _prepare(input, weight, bias, stride, padding, dilation, groups) -> _Conv:
     if channels % groups or out_channels % groups or weight.shape[1] * groups != channels:
         raise ValueError(f"weight's shape {tuple(weight.shape)} does not fit input's {channels} channels in {groups} "
                          f"group(s): groups must divide both channel counts and weight.shape[1] be C_in / groups")
-    if bias is not None:
-        bias = _same_kind(bias, "bias", input)
-        if bias.shape != (out_channels,):
-            raise ValueError(f"bias must be ({out_channels},), one per output channel, got shape {tuple(bias.shape)}")
+    bias = _bias(bias, out_channels, input)
     stride, dilation = _pair(stride, "stride", 1), _pair(dilation, "dilation", 1)
     kernel = tuple(weight.shape[2:])
     if isinstance(padding, str):
@@ -191,6 +198,12 @@ def _prepare(input, weight, bias, stride, padding, dilation, groups) -> _Conv:
         padded = _pad(input, _pair(padding, "padding", 0))
     out = _output_shape(padded, kernel, stride, (0, 0), dilation)
     return _Conv(padded, weight, bias, stride, dilation, groups, out, unbatched)
+
+
+def _columns(conv: _Conv) -> torch.Tensor:
+    """(N, g, C_in/g·kH·kW, L): the padded input's im2col columns, split by group."""
+    windows = _windows(conv.padded, conv.weight.shape[2:], conv.stride, conv.dilation, conv.out)
+    return windows.reshape(conv.padded.shape[0], conv.groups, conv.weight[0].numel(), conv.out[0] * conv.out[1])
 
 
 def _finish(conv: _Conv, output: torch.Tensor) -> torch.Tensor:
@@ -214,11 +227,8 @@ def conv2d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None 
     convolutions. Equal to ``F.conv2d``.
     """
     conv = _prepare(input, weight, bias, stride, padding, dilation, groups)
-    n, g = conv.padded.shape[0], conv.groups
-    windows = _windows(conv.padded, conv.weight.shape[2:], conv.stride, conv.dilation, conv.out)
-    columns = windows.reshape(n, g, conv.weight[0].numel(), conv.out[0] * conv.out[1])  # (N, g, C_in/g·kH·kW, L)
-    kernels = conv.weight.reshape(g, conv.weight.shape[0] // g, -1)  # (g, C_out/g, C_in/g·kH·kW)
-    return _finish(conv, kernels @ columns)
+    kernels = conv.weight.reshape(conv.groups, conv.weight.shape[0] // conv.groups, -1)  # (g, C_out/g, C_in/g·kH·kW)
+    return _finish(conv, kernels @ _columns(conv))
 
 
 def conv2d_by_offsets(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, stride=1,
@@ -274,10 +284,7 @@ def conv_transpose2d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
                  for a in range(2))
     if min(size) < 1:
         raise ValueError(f"padding {padding} leaves no output for input of size {tuple(input.shape[2:])}")
-    if bias is not None:
-        bias = _same_kind(bias, "bias", input)
-        if bias.shape != (weight.shape[1] * groups,):
-            raise ValueError(f"bias must be ({weight.shape[1] * groups},), one per output channel, got shape {tuple(bias.shape)}")
+    bias = _bias(bias, weight.shape[1] * groups, input)
     n, g = input.shape[0], groups
     kernels = weight.reshape(g, input.shape[1] // g, -1)  # (g, C_in/g, C_out/g·kH·kW)
     images = input.reshape(n, g, input.shape[1] // g, input.shape[2] * input.shape[3])  # (N, g, C_in/g, H·W)
@@ -308,10 +315,8 @@ def conv2d_weight_grad(input: torch.Tensor, weight_size: Sequence[int], grad_out
     expected = (n, weight_size[0], *conv.out)
     if tuple(grad_output.shape) != expected and tuple(grad_output.shape) != expected[1:]:
         raise ValueError(f"grad_output must have conv2d's output shape {expected}, got {tuple(grad_output.shape)}")
-    windows = _windows(conv.padded, weight_size[2:], conv.stride, conv.dilation, conv.out)
-    columns = windows.reshape(n, g, math.prod(weight_size[1:]), conv.out[0] * conv.out[1])  # (N, g, C_in/g·kH·kW, L)
     grads = grad_output.reshape(n, g, weight_size[0] // g, conv.out[0] * conv.out[1])  # (N, g, C_out/g, L)
-    return (grads @ columns.transpose(2, 3)).sum(0).reshape(weight_size)
+    return (grads @ _columns(conv).transpose(2, 3)).sum(0).reshape(weight_size)
 
 
 # -- pooling ----------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import torch
 import _timing
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_cluster", "bench_metrics", "bench_optim", "bench_norm", "bench_losses", "bench_activations", "bench_conv"]
+SCRIPTS = ["bench_cluster", "bench_metrics", "bench_optim", "bench_norm", "bench_losses", "bench_activations", "bench_conv", "bench_sequences"]
 
 
 def _cpu_name() -> str:

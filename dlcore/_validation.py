@@ -241,3 +241,19 @@ def as_xy(x, y) -> tuple["torch.Tensor", "torch.Tensor"]:
     if not (x.isfinite().all() and y.isfinite().all()):
         raise ValueError("x and y must be finite (no NaN or infinite value)")
     return x, y
+
+
+def as_tokens(value, vocab_size: int, name: str = "tokens") -> "torch.Tensor":
+    """A (N, L) int64 tensor of token ids in ``[0, vocab_size)`` with L >= 1 (an embedding's
+    own complaint, "index out of range in self", names neither the argument nor the range)."""
+    import torch
+
+    if not isinstance(value, torch.Tensor) or value.dtype != torch.long:
+        raise TypeError(f"{name} must be a tensor of dtype torch.long (token ids), got {type(value).__name__}"
+                        f"{' of dtype ' + str(value.dtype) if isinstance(value, torch.Tensor) else ''}")
+    refuse_meta(value, name)
+    if value.ndim != 2 or value.shape[1] == 0:
+        raise ValueError(f"{name} must be (N, L) with L >= 1, got shape {tuple(value.shape)}")
+    if value.numel() and (value.min() < 0 or value.max() >= vocab_size):
+        raise ValueError(f"{name} must lie in [0, {vocab_size}), got values from {value.min().item()} to {value.max().item()}")
+    return value

@@ -37,6 +37,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(8, "08_clustering", "cluster", ("cluster",)),
     Chapter(9, "09_distillation", "distill", ("distill",)),
     Chapter(10, "10_convolution", "conv", ("conv.functional", "conv.layers", "conv.augment")),
+    Chapter(11, "11_sequences", "sequences", ("sequences.attention", "sequences.rnn", "sequences.transformer", "sequences.autograd")),
 )
 
 #: Modules every chapter uses: the first cell's call, helpers, data, the training loop, this map.

@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from ._validation import as_count, as_fraction, as_labels, as_probabilities
 
 __all__ = ["Split", "breast_cancer", "digits", "diabetes", "imbalanced", "long_tail", "k_folds", "CLUSTER_SHAPES",
-           "cluster_shapes"]
+           "cluster_shapes", "SequenceTask", "IGNORE", "sorting_sequences"]
 
 
 class Split(NamedTuple):
@@ -184,3 +184,31 @@ def cluster_shapes(kind: str = "blobs", n_samples: int = 600, *, seed: int = 0) 
         if kind == "anisotropic":
             X = X @ np.array([[0.6, -0.64], [-0.41, 0.85]]) * 2.0
     return torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.int64)
+
+
+class SequenceTask(NamedTuple):
+    tokens: torch.Tensor   #: (n, 2·length) int64: the sequence, a separator, the answer so far (teacher forcing)
+    targets: torch.Tensor  #: (n, 2·length) int64: the next answer token, or ``IGNORE`` where nothing is asked
+
+
+#: The target that ``F.cross_entropy`` skips by default (its ``ignore_index``).
+IGNORE = -100
+
+
+def sorting_sequences(n: int, length: int = 6, vocab: int = 10, *, seed: int = 0) -> SequenceTask:
+    """``n`` random sequences of ``length`` digits from ``0 … vocab − 1``, to be sorted by a causal model.
+
+    The model reads ``x_1 … x_L, SEP, y_1 … y_{L−1}`` (``SEP`` is token ``vocab``, so the
+    model needs ``vocab + 1`` embeddings) and must predict ``y_1 … y_L``, the sorted digits,
+    at the positions from ``SEP`` on; earlier positions have target :data:`IGNORE`. To
+    answer, a model has to remember the whole sequence and count: a test of memory that a
+    Transformer meets with attention and a recurrent network with its state.
+    """
+    n, length = as_count(n, "n", minimum=1), as_count(length, "length", minimum=1)
+    vocab, seed = as_count(vocab, "vocab", minimum=2), as_count(seed, "seed")
+    generator = torch.Generator().manual_seed(seed)
+    digits = torch.randint(0, vocab, (n, length), generator=generator)
+    answer = digits.sort(dim=1).values
+    tokens = torch.cat([digits, torch.full((n, 1), vocab), answer[:, :-1]], dim=1)
+    targets = torch.cat([torch.full((n, length), IGNORE), answer], dim=1)
+    return SequenceTask(tokens, targets)

@@ -22,11 +22,12 @@ import torch.nn.functional as F  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from dlcore import (  # noqa: E402
-    activations, bayes, book, check, cluster, conv, data, distill, losses, metrics, norm, optim, regularization, train, utils, viz,
+    activations, bayes, book, check, cluster, conv, data, distill, losses, metrics, norm, optim, regularization, sequences, train, utils, viz,
 )
 from dlcore.activations import approximation, gradflow, init  # noqa: E402
 from dlcore.conv import augment, layers  # noqa: E402
 from dlcore.losses import robust  # noqa: E402
+from dlcore.sequences import autograd, rnn, transformer  # noqa: E402
 from dlcore.optim import landscape, memory  # noqa: E402
 from dlcore.check import activations as check_activations  # noqa: E402
 from dlcore.check import bayes as check_bayes  # noqa: E402
@@ -38,6 +39,7 @@ from dlcore.check import metrics as check_metrics  # noqa: E402
 from dlcore.check import norm as check_norm  # noqa: E402
 from dlcore.check import optim as check_optim  # noqa: E402
 from dlcore.check import regularization as check_regularization  # noqa: E402
+from dlcore.check import sequences as check_sequences  # noqa: E402
 from dlcore.viz import activations as viz_activations  # noqa: E402
 from dlcore.viz import bayes as viz_bayes  # noqa: E402
 from dlcore.viz import cluster as viz_cluster  # noqa: E402
@@ -48,6 +50,7 @@ from dlcore.viz import metrics as viz_metrics  # noqa: E402
 from dlcore.viz import norm as viz_norm  # noqa: E402
 from dlcore.viz import optim as viz_optim  # noqa: E402
 from dlcore.viz import regularization as viz_regularization  # noqa: E402
+from dlcore.viz import sequences as viz_sequences  # noqa: E402
 
 
 @dataclass
@@ -554,6 +557,68 @@ CALLS: dict[str, Call] = {
                                                                                             lambdas=np.array([0.01, 0.1, 1.0]), index=1), checks="types"),
     "viz.regularization.draw_dropout": Call(viz_regularization.draw_dropout, lambda: dict(figure=figure(), curves=_curves(), p=0.5), checks="types"),
     "viz.regularization.dropout_explorer": Call(viz_regularization.dropout_explorer, lambda: dict(curves=_curves(), p=0.5), checks="types"),
+    # -------------------------------------------------------------------- sequences
+    "sequences.attention_weights": Call(sequences.attention_weights, lambda: dict(query=tensor(2, 3, 4), key=tensor(2, 5, 4, seed=1), attn_mask=None,
+                                                                                  is_causal=False, scale=None)),
+    "sequences.scaled_dot_product_attention": Call(sequences.scaled_dot_product_attention,
+                                                   lambda: dict(query=tensor(2, 3, 4), key=tensor(2, 5, 4, seed=1), value=tensor(2, 5, 3, seed=2),
+                                                                attn_mask=None, is_causal=False, scale=0.5), lambda **kw: F.scaled_dot_product_attention(**kw)),
+    "sequences.causal_mask": Call(sequences.causal_mask, lambda: dict(query_length=3, key_length=5)),
+    "sequences.MultiheadAttention": Call(lambda query, embed_dim, num_heads: _seeded(sequences.MultiheadAttention, embed_dim, num_heads).double()(query, query, query)[0],
+                                         lambda: dict(query=tensor(2, 3, 8), embed_dim=8, num_heads=2),
+                                         lambda query, embed_dim, num_heads: _seeded(torch.nn.MultiheadAttention, embed_dim, num_heads,
+                                                                                     batch_first=True).double()(query, query, query)[0]),
+    "sequences.sinusoidal_positions": Call(sequences.sinusoidal_positions, lambda: dict(length=5, dim=8, base=10000.0)),
+    "sequences.rotary_embedding": Call(sequences.rotary_embedding, lambda: dict(x=tensor(2, 5, 8), positions=torch.arange(5), base=10000.0)),
+    "sequences.rnn.rnn_cell": Call(rnn.rnn_cell, lambda: dict(input=tensor(3, 4), hx=tensor(3, 5, seed=1), w_ih=tensor(5, 4, seed=2), w_hh=tensor(5, 5, seed=3),
+                                                              b_ih=tensor(5, seed=4), b_hh=tensor(5, seed=5)),
+                                   lambda input, hx, w_ih, w_hh, b_ih, b_hh: torch.rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih, b_hh)),
+    "sequences.rnn.lstm_gates": Call(lambda input, h, c, w_ih, w_hh: torch.stack(rnn.lstm_gates(input, (h, c), w_ih, w_hh)),
+                                     lambda: dict(input=tensor(3, 4), h=tensor(3, 5, seed=1), c=tensor(3, 5, seed=6), w_ih=tensor(20, 4, seed=2),
+                                                  w_hh=tensor(20, 5, seed=3))),
+    "sequences.rnn.lstm_cell": Call(lambda input, h, c, w_ih, w_hh, b_ih: torch.stack(rnn.lstm_cell(input, (h, c), w_ih, w_hh, b_ih)),
+                                    lambda: dict(input=tensor(3, 4), h=tensor(3, 5, seed=1), c=tensor(3, 5, seed=6), w_ih=tensor(20, 4, seed=2),
+                                                 w_hh=tensor(20, 5, seed=3), b_ih=tensor(20, seed=4)),
+                                    lambda input, h, c, w_ih, w_hh, b_ih: torch.stack(torch.lstm_cell(input, (h, c), w_ih, w_hh, b_ih))),
+    "sequences.rnn.gru_gates": Call(lambda input, hx, w_ih, w_hh: torch.stack(rnn.gru_gates(input, hx, w_ih, w_hh)),
+                                    lambda: dict(input=tensor(3, 4), hx=tensor(3, 5, seed=1), w_ih=tensor(15, 4, seed=2), w_hh=tensor(15, 5, seed=3))),
+    "sequences.rnn.gru_cell": Call(rnn.gru_cell, lambda: dict(input=tensor(3, 4), hx=tensor(3, 5, seed=1), w_ih=tensor(15, 4, seed=2), w_hh=tensor(15, 5, seed=3),
+                                                              b_ih=tensor(15, seed=4), b_hh=tensor(15, seed=5)),
+                                   lambda input, hx, w_ih, w_hh, b_ih, b_hh: torch.gru_cell(input, hx, w_ih, w_hh, b_ih, b_hh)),
+    **{f"sequences.rnn.{kind}": Call(lambda input, hidden_size, kind=kind: _seeded(getattr(rnn, kind), 4, hidden_size).double()(input)[0],
+                                     lambda: dict(input=tensor(6, 2, 4), hidden_size=5),
+                                     lambda input, hidden_size, kind=kind: _seeded(getattr(torch.nn, kind), 4, hidden_size).double()(input)[0])
+       for kind in ("RNN", "LSTM", "GRU")},
+    "sequences.rnn.initial_layer": Call(lambda kind, keep_bias, seed: rnn.initial_layer(kind, 3, 4, keep_bias=keep_bias, seed=seed).bias_hh_l0,
+                                        lambda: dict(kind="LSTM", keep_bias=1.0, seed=2)),
+    "sequences.rnn.gate_trace": Call(lambda input: rnn.gate_trace(rnn.initial_layer("LSTM", 3, 4), input)["h"], lambda: dict(input=tensor(6, 3))),
+    "sequences.rnn.gradient_through_time": Call(lambda input: rnn.gradient_through_time(rnn.initial_layer("GRU", 3, 4), input), lambda: dict(input=tensor(6, 3))),
+    "sequences.rnn.RecurrentTagger": Call(lambda tokens, vocab_size: _seeded(rnn.RecurrentTagger, vocab_size, 4, 5)(tokens),
+                                          lambda: dict(tokens=labels(6, 5).reshape(2, 3), vocab_size=6)),
+    "sequences.transformer.KVCache": Call(lambda keys, values: transformer.KVCache().extend(keys, values)[0],
+                                          lambda: dict(keys=tensor(1, 2, 3, 4), values=tensor(1, 2, 3, 4, seed=1))),
+    "sequences.transformer.SelfAttention": Call(lambda x, dim, num_heads: _seeded(transformer.SelfAttention, dim, num_heads).double()(x),
+                                                lambda: dict(x=tensor(2, 3, 8), dim=8, num_heads=2)),
+    "sequences.transformer.TransformerBlock": Call(lambda x, dim, num_heads, hidden: _seeded(transformer.TransformerBlock, dim, num_heads, hidden).double()(x),
+                                                   lambda: dict(x=tensor(2, 3, 8), dim=8, num_heads=2, hidden=12)),
+    "sequences.transformer.TinyTransformer": Call(lambda tokens, vocab_size, dim: _seeded(transformer.TinyTransformer, vocab_size, dim, 2, 1)(tokens),
+                                                  lambda: dict(tokens=labels(6, 5).reshape(2, 3), vocab_size=6, dim=8)),
+    "sequences.transformer.sequence_loss": Call(transformer.sequence_loss, lambda: dict(logits=tensor(2, 3, 5), targets=labels(6, 5).reshape(2, 3)),
+                                                lambda logits, targets: F.cross_entropy(logits.flatten(0, 1), targets.flatten())),
+    "sequences.transformer.train_sequence_model": Call(lambda steps, lr, batch_size: transformer.train_sequence_model(
+        _seeded(transformer.TinyTransformer, 5, 8, 2, 1).double(), data.sorting_sequences(16, 2, 4), steps=steps, lr=lr, batch_size=batch_size),
+        lambda: dict(steps=2, lr=0.01, batch_size=4), nan_is_the_answer={"lr": "at lr = 1e300 the run diverges and its losses are NaN, as in torch"}),
+    "sequences.transformer.sequence_accuracy": Call(lambda n: transformer.sequence_accuracy(_seeded(transformer.TinyTransformer, 5, 8, 2, 1),
+                                                                                            data.sorting_sequences(n, 2, 4)), lambda: dict(n=8)),
+    "sequences.autograd.Scalar": Call(lambda value: ((autograd.Scalar(value) * 2.0).tanh() + 1.0).value, lambda: dict(value=0.5)),
+    "data.sorting_sequences": Call(data.sorting_sequences, lambda: dict(n=4, length=3, vocab=5, seed=0)),
+    "check.sequences.attention_cases": Call(check_sequences.attention_cases, lambda: dict(seed=0, n_random=2)),
+    "check.sequences.check_attention": Call(check_sequences.check_attention, lambda: dict(fn=sequences.scaled_dot_product_attention)),
+    "viz.sequences.attention_example": Call(viz_sequences.attention_example, lambda: dict(dim=8, mask="causal", seed=1)),
+    "viz.sequences.draw_attention": Call(viz_sequences.draw_attention, lambda: dict(figure=figure(), dim=16, scaled=True, mask="padding", query=3), checks="types"),
+    "viz.sequences.attention_explorer": Call(viz_sequences.attention_explorer, lambda: dict(dim=16, scaled=False, mask="none", query=2), checks="types"),
+    "viz.sequences.draw_gates": Call(viz_sequences.draw_gates, lambda: dict(figure=figure(), kind="GRU", keep_bias=1.0, length=12), checks="types"),
+    "viz.sequences.gate_explorer": Call(viz_sequences.gate_explorer, lambda: dict(kind="LSTM", keep_bias=1.0, length=20), checks="types"),
 }
 
 NOT_CALLED = {
@@ -562,7 +627,7 @@ NOT_CALLED = {
         "activations.approximation.UnitFit", "bayes.DiagnosticTest", "bayes.BetaPosterior", "bayes.SimulatedTest", "cluster.KMeansResult", "data.Split",
         "distill.Quantized", "activations.gradflow.Flow", "optim.landscape.Surface", "metrics.PrecisionRecallFscore", "metrics.ThresholdCounts", "metrics.RocCurve",
         "metrics.PrecisionRecallCurve", "optim.Trajectory", "losses.robust.Line",
-        "conv.ReceptiveField", "conv.augment.MixedBatch",
+        "conv.ReceptiveField", "conv.augment.MixedBatch", "data.SequenceTask", "sequences.rnn.LSTMGates", "sequences.rnn.GRUGates",
     )},
     "chapters.Chapter": "a record of the chapter map, built once in dlcore.chapters and checked by tests/test_chapter_map.py",
     "norm.Normalize": "an autograd Function, the readable form of the layers' speed path; called through batch_norm, layer_norm, "

@@ -124,3 +124,17 @@ def test_k_folds_validate_every_sample_once_on_a_model_that_never_saw_it(n, k, s
 def test_k_folds_refuse_bad_input(n, k, error, message):
     with pytest.raises(error, match=message):
         data.k_folds(n, k)
+
+
+def test_sorting_sequences_ask_for_the_sorted_digits_after_the_separator():
+    task = data.sorting_sequences(50, 5, 7, seed=3)
+    assert task.tokens.shape == task.targets.shape == (50, 10) and task.tokens.dtype == torch.int64
+    digits = task.tokens[:, :5]
+    assert (task.tokens[:, 5] == 7).all() and ((digits >= 0) & (digits < 7)).all()
+    assert (task.targets[:, :5] == data.IGNORE).all()
+    assert torch.equal(task.targets[:, 5:], digits.sort(dim=1).values)
+    assert torch.equal(task.tokens[:, 6:], task.targets[:, 5:9])  # teacher forcing: the answer so far, shifted by one
+    assert torch.equal(data.sorting_sequences(50, 5, 7, seed=3).tokens, task.tokens)
+    assert not torch.equal(data.sorting_sequences(50, 5, 7, seed=4).tokens, task.tokens)
+    with pytest.raises(ValueError, match="vocab"):
+        data.sorting_sequences(5, 3, 1)

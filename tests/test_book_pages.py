@@ -42,7 +42,7 @@ def test_every_toc_entry_exists_and_every_chapter_is_in_the_toc():
 
 def test_chapters_are_numbered_in_reading_order_and_appendices_follow():
     names = [p.name for p in CHAPTERS]
-    assert names == sorted(names) and len(names) == 10
+    assert names == sorted(names) and len(names) == 11
     assert NOTEBOOKS[: len(CHAPTERS)] == CHAPTERS
     assert all(re.fullmatch(r"appendix_[a-z_]+\.ipynb", p.name) for p in APPENDICES)
 

@@ -33,7 +33,7 @@ class Scalar:
 
     @staticmethod
     def _lift(other) -> "Scalar":
-        return other if isinstance(other, Scalar) else Scalar(other)
+        return other if isinstance(other, Scalar) else Scalar(other, label=f"{other:g}")
 
     def __add__(self, other) -> "Scalar":
         other = self._lift(other)

@@ -247,3 +247,51 @@ def test_convolution_and_pooling_on_cuda_equal_torchs_values_and_gradients(name)
     assert y.device.type == "cuda"
     torch.testing.assert_close(y, y_ref, **TIGHT)
     torch.testing.assert_close(g, g_ref, **TIGHT)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_attention_and_multihead_attention_on_cuda_equal_torchs(causal):
+    from dlcore import sequences
+
+    generator = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(2, 4, 9, 8, generator=generator, dtype=torch.float64).to(CUDA).requires_grad_(True) for _ in range(3))
+    ours = sequences.scaled_dot_product_attention(q, k, v, is_causal=causal)
+    ref = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+    grads, ref_grads = torch.autograd.grad(ours.sum(), (q, k, v)), torch.autograd.grad(ref.sum(), (q, k, v))
+    assert ours.device.type == "cuda"
+    torch.testing.assert_close(ours, ref, **TIGHT)
+    for a, b in zip(grads, ref_grads):
+        torch.testing.assert_close(a, b, **TIGHT)
+    torch.manual_seed(0)
+    theirs = torch.nn.MultiheadAttention(16, 4, batch_first=True).double().to(CUDA)
+    mine = sequences.MultiheadAttention(16, 4).double().to(CUDA)
+    mine.load_state_dict(theirs.state_dict())
+    x = torch.randn(3, 7, 16, generator=generator, dtype=torch.float64).to(CUDA)
+    mask = ~sequences.causal_mask(7, device=CUDA) if causal else None
+    torch.testing.assert_close(mine(x, x, x, attn_mask=mask)[0], theirs(x, x, x, attn_mask=mask)[0], **TIGHT)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_recurrent_layers_on_cuda_equal_torchs(kind):
+    from dlcore.sequences import rnn
+
+    torch.manual_seed(0)
+    theirs = getattr(torch.nn, kind)(5, 8, num_layers=2, batch_first=True).double().to(CUDA)
+    ours = getattr(rnn, kind)(5, 8, num_layers=2, batch_first=True).double().to(CUDA)
+    ours.load_state_dict(theirs.state_dict())
+    x = torch.randn(3, 11, 5, dtype=torch.float64).to(CUDA)
+    out, ref = ours(x)[0], theirs(x)[0]
+    torch.testing.assert_close(out, ref, **TIGHT)
+    out.sum().backward()
+    ref.sum().backward()
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        torch.testing.assert_close(p.grad, q.grad, **TIGHT)
+
+
+def test_the_transformer_decodes_on_cuda_with_the_cache_as_without():
+    from dlcore.sequences import transformer
+
+    torch.manual_seed(0)
+    model = transformer.TinyTransformer(12, 32, 4, 2).double().to(CUDA).eval()
+    prompt = torch.randint(0, 12, (2, 4)).to(CUDA)
+    assert torch.equal(model.generate(prompt, 8), model.generate(prompt, 8, use_cache=False))

@@ -37,8 +37,9 @@ def attention_example(dim: int, mask: str = "none", seed: int = 0) -> tuple[torc
 
 def draw_attention(figure: Figure, dim: int, scaled: bool, mask: str, query: int) -> Reading:
     """Self-attention weights of 8 random tokens: the whole (query × key) matrix on the left,
-    the chosen query's row as bars on the right. Without the 1/√d scale, the logits' spread
-    grows like √d and each row collapses onto its largest key."""
+    the chosen query's row as bars on the right, and the output it reads when the values are
+    the key indices (v_j = j). Without the 1/√d scale, the logits' spread grows like √d and
+    each row collapses onto its largest key."""
     if not isinstance(scaled, bool):
         raise TypeError(f"scaled must be a bool, got {type(scaled).__name__}")
     query = within(query, "query", 0, _TOKENS - 1, integer=True)
@@ -56,13 +57,15 @@ def draw_attention(figure: Figure, dim: int, scaled: bool, mask: str, query: int
     row_ax.bar(range(_TOKENS), row.numpy(), color=colours)
     row_ax.set(ylim=(0, 1.05), xlabel="key (grey: masked)", ylabel="weight", xticks=range(_TOKENS),
                title=f"query {query}: d = {dim}, {'scaled by 1/√d' if scaled else 'not scaled'}")
+    output = (row * torch.arange(_TOKENS, dtype=row.dtype)).sum().item()  # the lookup's answer for values v_j = j
     visible = row[allowed[query]]
     entropy = -(visible * visible.clamp_min(1e-300).log()).sum().item()
     spread = logits[allowed].std().item()
     return Reading(f"logits' standard deviation <b>{spread:.2f}</b> &nbsp;·&nbsp; largest weight of query {query}: "
                    f"<b>{row.max().item():.2f}</b> &nbsp;·&nbsp; entropy {entropy:.2f} nats "
-                   f"(uniform over its {int(allowed[query].sum())} keys: {math.log(int(allowed[query].sum())):.2f})",
-                   weights=row.tolist(), largest=row.max().item(), entropy=entropy, logit_std=spread)
+                   f"(uniform over its {int(allowed[query].sum())} keys: {math.log(int(allowed[query].sum())):.2f}) &nbsp;·&nbsp; "
+                   f"output with values v<sub>j</sub> = j: <b>{output:.2f}</b>",
+                   weights=row.tolist(), largest=row.max().item(), entropy=entropy, logit_std=spread, output=output)
 
 
 def attention_explorer(dim: int = 64, scaled: bool = True, mask: str = "none", query: int = 5) -> Explorer:

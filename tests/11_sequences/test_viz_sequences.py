@@ -16,6 +16,8 @@ def test_the_attention_explorer_reports_the_weights_dlcore_computes():
     q, k, allowed = attention_example(16, "none")
     expected = torch.softmax(q @ k.T / 4, dim=-1)[2]
     assert explorer.reading["weights"] == pytest.approx(expected.tolist())
+    values = torch.arange(8, dtype=torch.float64)[:, None]
+    assert explorer.reading["output"] == pytest.approx(sequences.scaled_dot_product_attention(q, k, values)[2, 0].item())
     explorer.controls["mask"].value = "causal"
     assert explorer.reading["weights"][3:] == [0.0] * 5 and sum(explorer.reading["weights"]) == pytest.approx(1.0)
     explorer.controls["mask"].value = "padding"

@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
 export MKL_NUM_THREADS := 2
 
-.PHONY: help book test nbval perturb browser colab notebooks bench lab lock clean
+.PHONY: help book cards test nbval perturb browser colab notebooks bench lab lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
@@ -22,6 +22,7 @@ help:
 	@echo "make browser    read the built book in headless Chromium (Debian's chromium package): math, images, widgets, links, offline"
 	@echo "make colab      execute every chapter with dlcore's wheel in a Colab-like environment (requirements/colab.txt)"
 	@echo "make notebooks  re-execute every chapter in place, storing outputs and widget state"
+	@echo "make cards      export the interview question bank as an Anki deck (assets/cards/dlcore-interview.apkg)"
 	@echo "make bench      time dlcore against PyTorch / scikit-learn, side by side (prints ratios)"
 	@echo "make lab        open the chapters in JupyterLab"
 	@echo "make lock       re-resolve requirements/lock.txt from pyproject.toml"
@@ -41,7 +42,7 @@ $(VENDOR_STAMP): $(VENDOR)/package-lock.json
 	cp -r $(VENDOR)/node_modules/@jupyter-widgets/html-manager/dist/. $(VENDOR)/static/html-manager/
 	touch $@
 
-book: $(STAMP) $(VENDOR_STAMP)
+book: $(STAMP) $(VENDOR_STAMP) cards
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "The book is ready: open $(CURDIR)/_build/html/index.html"
 
@@ -103,6 +104,10 @@ notebooks: $(STAMP)
 
 # Ratios, not timed tests: every script in benchmarks/ prints dlcore's median time, the oracle's and their
 # ratio; the rows are stored in benchmarks/results/ for the book's appendix.
+# The interview question bank as an Anki deck, which the book offers for download.
+cards: $(STAMP)
+	$(BIN)/python scripts/question_bank.py --cards assets/cards/dlcore-interview.apkg
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 

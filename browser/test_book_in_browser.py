@@ -42,9 +42,15 @@ RAW_MARKUP = re.compile(r"\\\(|\\\[|\$\$|\\begin\{|\{glue:|\{eq\}|\{ref\}|\{term
 
 
 def toc_pages() -> list[str]:
+    """Every page in reading order: the root, each part's chapters and, after each, its sections."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    return [f"{entry}.html" for entry in entries]
+
+    def entries(items):
+        for item in items:
+            yield item["file"]
+            yield from entries(item.get("sections", []))
+
+    return [f"{entry}.html" for entry in [toc["root"], *(e for part in toc["parts"] for e in entries(part["chapters"]))]]
 
 
 PAGES = toc_pages()
@@ -155,8 +161,9 @@ def unrendered_widgets(page) -> list[str]:
 
 
 def solutions_that_do_not_toggle(page) -> list[str]:
+    """Exercise solutions and folded answers (the interview questions') start folded and unfold on a click."""
     problems = []
-    for i, solution in enumerate(page.query_selector_all(".solution.dropdown")):
+    for i, solution in enumerate(page.query_selector_all(".solution.dropdown, .admonition.dropdown")):
         button = solution.query_selector("button.toggle-button")
         hidden = lambda: "toggle-hidden" in (solution.get_attribute("class") or "")  # noqa: E731
         if button is None or not hidden():
@@ -274,6 +281,34 @@ def test_every_chapter_offers_its_notebook_for_download(site):
             url = urljoin(site, "_sources/" + str(Path(path).with_suffix(".ipynb")))
             with urllib.request.urlopen(url) as response:
                 assert response.status == 200 and b'"cells"' in response.read(), url
+
+
+def test_the_question_bank_links_each_answer_and_offers_the_deck(browser, site):
+    visit = Visit(browser, site, "chapters/interview/05_optimizers.html")
+    try:
+        page = visit.page
+        answers = page.query_selector_all(".admonition.dropdown")
+        assert len(answers) >= 20 and all("toggle-hidden" in (a.get_attribute("class") or "") for a in answers)
+        derivations = page.evaluate("() => [...document.querySelectorAll('main a.reference.internal')].map(a => a.href)")
+        assert any(href.endswith("05_optimizers.html#sec-adam") for href in derivations), derivations
+        pasted = page.evaluate("() => [...document.querySelectorAll('.pasted-text')].map(s => s.textContent)")
+        assert pasted and all(re.fullmatch(r"[-\d.,%e+]+", text) for text in pasted), pasted
+    finally:
+        visit.close()
+    chapter = Visit(browser, site, "chapters/05_optimizers.html")
+    try:
+        listed = chapter.page.evaluate("() => [...document.querySelectorAll('a[href*=\"interview/05_optimizers.html#q-\"]')].length")
+        assert listed >= 20, "the chapter ends with its questions, linked to the bank"
+    finally:
+        chapter.close()
+    index = Visit(browser, site, "chapters/interview/index.html")
+    try:
+        deck = index.page.evaluate("() => document.querySelector('a.download[href$=\".apkg\"]')?.href ?? null")
+        assert deck is not None
+        with urllib.request.urlopen(deck) as response:
+            assert response.status == 200 and response.read(2) == b"PK"  # a zip, as an .apkg is
+    finally:
+        index.close()
 
 
 def test_search_finds_adamw(browser, site):

@@ -17,10 +17,13 @@ BRANCH = CONFIG["repository"]["branch"]
 
 
 def toc_files():
-    files = [TOC["root"]]
-    for part in TOC.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
+    """Every file of _toc.yml in reading order, sections (the interview pages) after their chapter."""
+    def entries(items):
+        for item in items:
+            yield item["file"]
+            yield from entries(item.get("sections", []))
+
+    return [TOC["root"], *(entry for part in TOC.get("parts", []) for entry in entries(part["chapters"]))]
 
 
 def source_of(entry: str) -> Path:

@@ -20,6 +20,7 @@ import re
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import NamedTuple
@@ -311,12 +312,30 @@ def test_the_question_bank_links_each_answer_and_offers_the_deck(browser, site):
         index.close()
 
 
-def test_search_finds_adamw(browser, site):
-    visit = Visit(browser, site, "search.html?q=AdamW")
+# What readers type, in English, in Chinese and mixed, and the chapter that must come first.
+SEARCHES = {
+    "AdamW": "05_optimizers",
+    "why does Adam need bias correction": "05_optimizers",
+    "BN vs LN": "07_normalization",
+    "weight decay vs L2": "06_regularization",
+    "KD temperature": "09_distillation",
+    "梯度消失": "03_activations",
+    "KL散度": "04_losses",
+    "L2正则化": "06_regularization",
+    "为什么Adam需要偏差修正": "05_optimizers",
+    "知识蒸馏": "09_distillation",
+    "感受野": "10_convolution",
+}
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_puts_the_right_chapter_first(browser, site, query):
+    """The first result is the chapter (or its page of the question bank) that answers the query."""
+    visit = Visit(browser, site, "search.html?q=" + urllib.parse.quote(query))
     try:
-        visit.page.wait_for_selector("#search-results li", timeout=20_000)
-        found = visit.page.evaluate("() => [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
-        assert any("05_optimizers" in href for href in found), found
+        visit.page.wait_for_selector("#search-results li a", timeout=20_000)
+        first = visit.page.evaluate("() => document.querySelector('#search-results li a').href")
+        assert f"/{SEARCHES[query]}.html" in first, f"{query!r}: first result {first}"
         assert not visit.problems and not visit.external, visit.problems + visit.external
     finally:
         visit.close()

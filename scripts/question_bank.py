@@ -221,18 +221,34 @@ def _render_question(q: Question, number: str) -> list[str]:
     return lines
 
 
+def in_reading_order(questions: list[Question], stem: str) -> list[tuple[Question, int]]:
+    """A chapter's questions with their depth: each main question (in the file's order) followed
+    by its follow-ups, and theirs, wherever in the file they were written."""
+    mine = [q for q in questions if q.chapter == stem]
+    children: dict[str | None, list[Question]] = {}
+    for q in mine:
+        children.setdefault(q.follows, []).append(q)
+
+    def walk(parent: str | None, depth: int):
+        for q in children.get(parent, []):
+            yield q, depth
+            yield from walk(q.id, depth + 1)
+
+    return list(walk(None, 0))
+
+
 def render_chapter_page(stem: str, questions: list[Question]) -> str:
     notebook = chapter_notebooks()[stem]
     title = _chapter_title(notebook)
-    number = stem.split("_")[0].lstrip("0")
+    number = stem.split("_")[0].lstrip("0")  # questions are numbered 5.1, 5.2, 5.2.1, …
     mine = [q for q in questions if q.chapter == stem]
     lines = [f"({_page_name(stem)})=", f"# {title.split(':')[0]}: interview questions · 面试题", "",
-             f"{len(mine)} questions on chapter {{ref}}`{number} <{_chapter_label(notebook)}>`. Say your answer aloud before "
+             f"{len(mine)} questions on chapter {{ref}}`{_chapter_label(notebook)}`. Say your answer aloud before "
              "you open the folded one; each links to the section that derives it. "
              f"本章 {len(mine)} 道面试题：先自己回答，再展开参考答案。", ""]
     count, sub = 0, 0
-    for q in mine:
-        if q.follows:
+    for q, depth in in_reading_order(questions, stem):
+        if depth:
             sub += 1
             lines += _render_question(q, f"{number}.{count}.{sub}")
         else:
@@ -275,7 +291,8 @@ def render_index(questions: list[Question], topics: dict[str, str]) -> str:
         "|---|---|",
         *rows,
         "",
-        f"The questions cover all {len(topics)} topics of the interview syllabus the book was planned from.",
+        f"Together they cover a syllabus of {len(topics)} topics that deep-learning interviews ask about, "
+        "from the law of total probability to the KV cache.",
         "",
     ])
 
@@ -285,10 +302,9 @@ def render_chapter_section(stem: str, questions: list[Question]) -> str:
     lines = [HEADING, "",
              f"Check yourself: the answers, in English and Chinese, are in {{ref}}`the question bank <{_page_name(stem)}>`.",
              ""]
-    for q in questions:
-        if q.chapter == stem:
-            indent = "   " if q.follows else ""
-            lines.append(f"{indent}- {{ref}}`{q.q} <q-{q.id}>` · {q.q_zh}")
+    for q, depth in in_reading_order(questions, stem):
+        indent = "   " if depth else ""
+        lines.append(f"{indent}- {{ref}}`{q.q} <q-{q.id}>` · {q.q_zh}")
     return "\n".join(lines)
 
 

@@ -121,3 +121,19 @@ def test_the_deck_holds_one_note_per_question_with_the_numbers_pasted(questions,
     mha = next(f for f in fields if "parameters does multi-head attention" in f[0])
     glued = bank.glued_values(bank.chapter_notebooks()["11_sequences"])
     assert f"{json.loads(glued['mha_params']):,}" in mha[2]
+
+
+def test_follow_ups_are_shown_under_the_question_they_follow(questions):
+    by_id = {q.id: q for q in questions}
+    for stem in bank.chapter_notebooks():
+        order = bank.in_reading_order(questions, stem)
+        assert len(order) == sum(q.chapter == stem for q in questions)
+        root = None
+        for q, depth in order:
+            if depth == 0:
+                root = q.id
+                continue
+            ancestor = q
+            while ancestor.follows:
+                ancestor = by_id[ancestor.follows]
+            assert ancestor.id == root, f"{q.id} is shown under {root}, but follows {q.follows}"

@@ -51,3 +51,14 @@ def devices() -> list[str]:
     import torch
 
     return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+def forward_backward(fn: Callable, *tensors, **kwargs) -> Callable[[], None]:
+    """A timed step: ``fn(*tensors, **kwargs)`` and the backward pass of its sum (of the first
+    output, for a module that returns a tuple), with the inputs' gradients cleared first."""
+    def run() -> None:
+        for t in tensors:
+            t.grad = None
+        out = fn(*tensors, **kwargs)
+        (out[0] if isinstance(out, tuple) else out).sum().backward()
+    return run

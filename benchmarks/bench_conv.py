@@ -13,7 +13,7 @@ costs, and no model should use it in place of torch's.
 import torch
 import torch.nn.functional as F
 
-from _timing import compare, devices, header
+from _timing import compare, devices, forward_backward, header
 from dlcore import conv
 
 CASES = {
@@ -21,14 +21,6 @@ CASES = {
     "conv2d 3x3 /2, 32->64 ch, 32x32x64x64": ((32, 32, 64, 64), (64, 32, 3, 3), dict(stride=2, padding=1)),
     "conv2d 1x1, 256->64 ch, 32x256x16x16": ((32, 256, 16, 16), (64, 256, 1, 1), dict()),
 }
-
-
-def forward_backward(fn, *tensors, **kwargs):
-    def run():
-        for t in tensors:
-            t.grad = None
-        fn(*tensors, **kwargs).sum().backward()
-    return run
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ readable versions cost.
 import torch
 import torch.nn.functional as F
 
-from _timing import compare, devices, header
+from _timing import compare, devices, forward_backward, header
 from dlcore import sequences
 from dlcore.sequences import rnn
 
@@ -21,15 +21,6 @@ ATTENTION = {  # (batch, heads, length, head width)
     "attention, 8 heads, L=256, d=64": (8, 8, 256, 64),
     "attention, 8 heads, L=1024, d=64": (2, 8, 1024, 64),
 }
-
-
-def forward_backward(fn, *tensors, **kwargs):
-    def run():
-        for t in tensors:
-            t.grad = None
-        out = fn(*tensors, **kwargs)
-        (out[0] if isinstance(out, tuple) else out).sum().backward()
-    return run
 
 
 def main() -> None:

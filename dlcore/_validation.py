@@ -194,6 +194,23 @@ def as_float_tensor(value, name: str) -> "torch.Tensor":
     return value
 
 
+def as_float_like(value, name: str, reference: "torch.Tensor", reference_name: str = "input") -> "torch.Tensor":
+    """A floating-point tensor in ``reference``'s dtype and on its device (a weight beside its
+    input, a key beside its query), else a ``TypeError`` naming both."""
+    value = as_float_tensor(value, name)
+    if (value.dtype, value.device) != (reference.dtype, reference.device):
+        raise TypeError(f"{name} must have {reference_name}'s dtype {reference.dtype} and device {reference.device}, "
+                        f"got {value.dtype} on {value.device}")
+    return value
+
+
+def as_flag(value, name: str) -> bool:
+    """``value`` itself if it is a ``bool`` (an option such as ``batch_first``), else a ``TypeError``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return value
+
+
 def as_model_input(model, X, name: str) -> "torch.Tensor":
     """Inputs for ``model``: a floating-point tensor with at least one dimension, in the dtype
     and on the device of the model's parameters. (torch's own message, "mat1 and mat2 must

@@ -21,7 +21,7 @@ from typing import NamedTuple, Sequence
 
 import torch
 
-from .._validation import as_choice, as_count, as_float_tensor
+from .._validation import as_choice, as_count, as_float_like, as_float_tensor
 
 __all__ = [
     "conv_output_size", "im2col", "col2im", "conv2d", "conv2d_by_offsets", "conv1d", "conv_transpose2d",
@@ -48,14 +48,6 @@ def _images(input, name: str = "input") -> tuple[torch.Tensor, bool]:
     if input.shape[-3] == 0 or input.shape[-2] == 0 or input.shape[-1] == 0:
         raise ValueError(f"{name} must have at least one channel, row and column, got shape {tuple(input.shape)}")
     return (input, False) if input.ndim == 4 else (input.unsqueeze(0), True)
-
-
-def _same_kind(tensor: torch.Tensor, name: str, input: torch.Tensor) -> torch.Tensor:
-    tensor = as_float_tensor(tensor, name)
-    if (tensor.dtype, tensor.device) != (input.dtype, input.device):
-        raise TypeError(f"{name} must have input's dtype {input.dtype} and device {input.device}, "
-                        f"got {tensor.dtype} on {tensor.device}")
-    return tensor
 
 
 def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -172,7 +164,7 @@ def _bias(bias, out_channels: int, input: torch.Tensor) -> torch.Tensor | None:
     """``None``, or one bias per output channel, in input's dtype and on its device."""
     if bias is None:
         return None
-    bias = _same_kind(bias, "bias", input)
+    bias = as_float_like(bias, "bias", input)
     if bias.shape != (out_channels,):
         raise ValueError(f"bias must be ({out_channels},), one per output channel, got shape {tuple(bias.shape)}")
     return bias
@@ -180,7 +172,7 @@ def _bias(bias, out_channels: int, input: torch.Tensor) -> torch.Tensor | None:
 
 def _prepare(input, weight, bias, stride, padding, dilation, groups) -> _Conv:
     input, unbatched = _images(input)
-    weight = _same_kind(weight, "weight", input)
+    weight = as_float_like(weight, "weight", input)
     if weight.ndim != 4 or 0 in weight.shape:
         raise ValueError(f"weight must be (C_out, C_in / groups, kH, kW), got shape {tuple(weight.shape)}")
     groups = as_count(groups, "groups", minimum=1)
@@ -270,7 +262,7 @@ def conv_transpose2d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
     that convolution maps back to ``input``'s. Equal to ``F.conv_transpose2d``.
     """
     input, unbatched = _images(input)
-    weight = _same_kind(weight, "weight", input)
+    weight = as_float_like(weight, "weight", input)
     groups = as_count(groups, "groups", minimum=1)
     if weight.ndim != 4 or 0 in weight.shape or weight.shape[0] != input.shape[1] or input.shape[1] % groups:
         raise ValueError(f"weight must be (C_in, C_out / groups, kH, kW) with C_in = input's {input.shape[1]} channels, "
@@ -311,7 +303,7 @@ def conv2d_weight_grad(input: torch.Tensor, weight_size: Sequence[int], grad_out
     probe = as_float_tensor(input, "input").new_zeros(weight_size)  # a weight of that shape, for conv2d's checks
     conv = _prepare(input, probe, None, stride, padding, dilation, groups)
     n, g = conv.padded.shape[0], conv.groups
-    grad_output = _same_kind(grad_output, "grad_output", conv.padded)
+    grad_output = as_float_like(grad_output, "grad_output", conv.padded)
     expected = (n, weight_size[0], *conv.out)
     if tuple(grad_output.shape) != expected and tuple(grad_output.shape) != expected[1:]:
         raise ValueError(f"grad_output must have conv2d's output shape {expected}, got {tuple(grad_output.shape)}")

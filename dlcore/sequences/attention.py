@@ -18,7 +18,7 @@ import math
 import torch
 from torch import nn
 
-from .._validation import as_count, as_float_tensor, as_positive, refuse_meta
+from .._validation import as_count, as_flag, as_float_like, as_float_tensor, as_positive, refuse_meta
 
 __all__ = [
     "attention_weights", "scaled_dot_product_attention", "causal_mask", "MultiheadAttention",
@@ -29,12 +29,12 @@ __all__ = [
 # -- the one formula ------------------------------------------------------------------------------
 
 
-def _same_kind(tensor, name: str, reference: torch.Tensor, reference_name: str) -> torch.Tensor:
-    tensor = as_float_tensor(tensor, name)
-    if (tensor.dtype, tensor.device) != (reference.dtype, reference.device):
-        raise TypeError(f"{name} must have {reference_name}'s dtype {reference.dtype} and device {reference.device}, "
-                        f"got {tensor.dtype} on {tensor.device}")
-    return tensor
+def _additive(forbidden: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """A mask to add to the logits, in ``like``'s dtype and device: a boolean one (True = forbidden)
+    becomes −∞ / 0, a floating-point one is already additive."""
+    if forbidden.dtype == torch.bool:
+        return torch.zeros((), dtype=like.dtype, device=like.device).masked_fill(forbidden.to(like.device), -math.inf)
+    return forbidden.to(like.device, like.dtype)
 
 
 def _logit_mask(attn_mask, logits: torch.Tensor) -> torch.Tensor:
@@ -48,9 +48,7 @@ def _logit_mask(attn_mask, logits: torch.Tensor) -> torch.Tensor:
     except RuntimeError:
         raise ValueError(f"attn_mask of shape {tuple(attn_mask.shape)} does not broadcast to the attention logits "
                          f"{tuple(logits.shape)} (..., queries, keys)") from None
-    if attn_mask.dtype == torch.bool:
-        return torch.zeros((), dtype=logits.dtype, device=logits.device).masked_fill(~attn_mask.to(logits.device), -math.inf)
-    return attn_mask.to(logits.device, logits.dtype)
+    return _additive(~attn_mask if attn_mask.dtype == torch.bool else attn_mask, logits)
 
 
 def causal_mask(query_length: int, key_length: int | None = None, device=None) -> torch.Tensor:
@@ -79,7 +77,7 @@ def attention_weights(query: torch.Tensor, key: torch.Tensor, attn_mask: torch.T
     in ``F.scaled_dot_product_attention`` since torch 2.5 (earlier versions return NaN).
     """
     query = as_float_tensor(query, "query")
-    key = _same_kind(key, "key", query, "query")
+    key = as_float_like(key, "key", query, "query")
     for name, tensor in (("query", query), ("key", key)):
         if tensor.ndim < 2:
             raise ValueError(f"{name} must be (..., length, features), got shape {tuple(tensor.shape)}")
@@ -90,9 +88,7 @@ def attention_weights(query: torch.Tensor, key: torch.Tensor, attn_mask: torch.T
     except RuntimeError:
         raise ValueError(f"query {tuple(query.shape)} and key {tuple(key.shape)} must agree (or broadcast) "
                          f"in their leading batch dimensions") from None
-    if not isinstance(is_causal, bool):
-        raise TypeError(f"is_causal must be a bool, got {type(is_causal).__name__}")
-    if is_causal and attn_mask is not None:
+    if as_flag(is_causal, "is_causal") and attn_mask is not None:
         raise ValueError("give attn_mask or is_causal=True, not both")
     scale = 1 / math.sqrt(query.shape[-1]) if scale is None else as_positive(scale, "scale")
     logits = (query @ key.transpose(-2, -1)) * scale
@@ -125,7 +121,7 @@ def scaled_dot_product_attention(query: torch.Tensor, key: torch.Tensor, value: 
     :math:`j \le i` (top-left aligned, as torch). Rows with nothing to attend to give 0.
     """
     weights = attention_weights(query, key, attn_mask, is_causal, scale)
-    value = _same_kind(value, "value", query, "query")
+    value = as_float_like(value, "value", query, "query")
     if value.ndim < 2 or value.shape[-2] != key.shape[-2]:
         raise ValueError(f"value must be (..., S, E_v) with key's S = {key.shape[-2]}, got shape {tuple(value.shape)}")
     try:
@@ -158,10 +154,8 @@ class MultiheadAttention(nn.Module):
         self.embed_dim, self.num_heads = as_count(embed_dim, "embed_dim", minimum=1), as_count(num_heads, "num_heads", minimum=1)
         if embed_dim % num_heads:
             raise ValueError(f"num_heads ({num_heads}) must divide embed_dim ({embed_dim})")
-        for name, flag in (("bias", bias), ("batch_first", batch_first)):
-            if not isinstance(flag, bool):
-                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
-        self.head_dim, self.batch_first = embed_dim // num_heads, batch_first
+        bias, self.batch_first = as_flag(bias, "bias"), as_flag(batch_first, "batch_first")
+        self.head_dim = embed_dim // num_heads
         self.in_proj_weight = nn.Parameter(torch.empty(3 * embed_dim, embed_dim))
         self.in_proj_bias = nn.Parameter(torch.empty(3 * embed_dim)) if bias else None
         self.out_proj = nn.Linear(embed_dim, embed_dim, bias=bias)
@@ -180,7 +174,7 @@ class MultiheadAttention(nn.Module):
     def _inputs(self, query, key, value) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, bool]:
         """(N, T, E) query, key and value, and whether they arrived unbatched."""
         weight = self.in_proj_weight
-        tensors = [_same_kind(t, name, weight, "the layer's weights") for name, t in (("query", query), ("key", key), ("value", value))]
+        tensors = [as_float_like(t, name, weight, "the layer's weights") for name, t in (("query", query), ("key", key), ("value", value))]
         ndims = {t.ndim for t in tensors}
         if ndims not in ({2}, {3}):
             raise ValueError(f"query, key and value must all be batched (3-D) or all unbatched (2-D), "
@@ -210,8 +204,7 @@ class MultiheadAttention(nn.Module):
                 raise TypeError(f"{name} must be a boolean (True = forbidden) or floating-point tensor, got {mask!r:.60}")
             if tuple(mask.shape) not in shapes:
                 raise ValueError(f"{name} must have shape {' or '.join(map(str, sorted(shapes)))}, got {tuple(mask.shape)}")
-            additive = (torch.zeros((), dtype=like.dtype, device=like.device).masked_fill(mask.to(like.device), -math.inf)
-                        if mask.dtype == torch.bool else mask.to(like.device, like.dtype))
+            additive = _additive(mask, like)
             if name == "key_padding_mask":
                 additive = additive[:, None, None, :]
             elif additive.ndim == 3:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from .._validation import as_choice, as_count, as_float_tensor, as_scalar, as_tokens
+from .._validation import as_choice, as_count, as_flag, as_float_like, as_float_tensor, as_scalar, as_tokens
 
 __all__ = [
     "rnn_cell", "lstm_gates", "lstm_cell", "gru_gates", "gru_cell", "RNN", "LSTM", "GRU",
@@ -32,11 +32,8 @@ def _cell_inputs(input, hx, w_ih, w_hh, b_ih, b_hh, gates: int):
     input = as_float_tensor(input, "input")
     tensors = {"hx": hx, "w_ih": w_ih, "w_hh": w_hh, "b_ih": b_ih, "b_hh": b_hh}
     for name, tensor in tensors.items():
-        if tensor is None and name in ("b_ih", "b_hh"):
-            continue
-        tensor = as_float_tensor(tensor, name)
-        if (tensor.dtype, tensor.device) != (input.dtype, input.device):
-            raise TypeError(f"{name} must have input's dtype {input.dtype} and device {input.device}, got {tensor.dtype} on {tensor.device}")
+        if tensor is not None or name not in ("b_ih", "b_hh"):
+            as_float_like(tensor, name, input)
     hidden = hx.shape[-1] if hx.ndim else 0
     expected = {"w_ih": (gates * hidden, input.shape[-1] if input.ndim else 0), "w_hh": (gates * hidden, hidden),
                 "b_ih": (gates * hidden,), "b_hh": (gates * hidden,)}
@@ -131,10 +128,7 @@ class _Recurrent(nn.Module):
         super().__init__()
         self.input_size, self.hidden_size = as_count(input_size, "input_size", minimum=1), as_count(hidden_size, "hidden_size", minimum=1)
         self.num_layers = as_count(num_layers, "num_layers", minimum=1)
-        for name, flag in (("bias", bias), ("batch_first", batch_first)):
-            if not isinstance(flag, bool):
-                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
-        self.bias, self.batch_first = bias, batch_first
+        self.bias, self.batch_first = as_flag(bias, "bias"), as_flag(batch_first, "batch_first")
         rows = self.gates * hidden_size
         for layer in range(num_layers):  # torch's order, so that one seed draws the same weights
             width = input_size if layer == 0 else hidden_size

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import as_choice, as_count, as_float_tensor, as_model_input, as_positive, as_tokens, refuse_meta
+from .._validation import as_choice, as_count, as_flag, as_float_tensor, as_model_input, as_positive, as_tokens, refuse_meta
 from ..activations import SwiGLU
 from ..data import IGNORE
 from ..norm import LayerNorm, RMSNorm
@@ -50,12 +50,6 @@ class KVCache:
         return keys, values
 
 
-def _check_flag(value, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return value
-
-
 def _sequence_input(module: nn.Module, x, dim: int) -> torch.Tensor:
     x = as_model_input(module, x, "x")
     if x.ndim != 3 or x.shape[-1] != dim or x.shape[1] == 0:
@@ -73,7 +67,7 @@ class SelfAttention(nn.Module):
         if dim % num_heads or (rope and (dim // num_heads) % 2):
             raise ValueError(f"num_heads ({num_heads}) must divide dim ({dim}) into heads of "
                              f"{'even ' if rope else ''}width{' (RoPE rotates pairs)' if rope else ''}")
-        self.rope, self.causal = _check_flag(rope, "rope"), _check_flag(causal, "causal")
+        self.rope, self.causal = as_flag(rope, "rope"), as_flag(causal, "causal")
         self.q_proj, self.k_proj, self.v_proj, self.o_proj = (nn.Linear(dim, dim, bias=False) for _ in range(4))
 
     def _heads(self, x: torch.Tensor) -> torch.Tensor:
@@ -103,7 +97,7 @@ class TransformerBlock(nn.Module):
                  rope: bool = True, causal: bool = True):
         super().__init__()
         norm = as_choice(norm, "norm", ("rms", "layer"))
-        self.prenorm = _check_flag(prenorm, "prenorm")
+        self.prenorm = as_flag(prenorm, "prenorm")
         self.attn = SelfAttention(dim, num_heads, rope=rope, causal=causal)
         self.ffn = SwiGLU(dim, hidden if hidden is not None else max(1, round(8 * dim / 3)))
         self.norm1, self.norm2 = ((RMSNorm(dim) if norm == "rms" else LayerNorm(dim)) for _ in range(2))

@@ -11,7 +11,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import sequences
-from .._validation import as_choice, as_count
+from .._validation import as_choice, as_count, as_flag
 from ..sequences import rnn
 from . import PALETTE, Explorer, Reading, within
 
@@ -40,8 +40,7 @@ def draw_attention(figure: Figure, dim: int, scaled: bool, mask: str, query: int
     the chosen query's row as bars on the right, and the output it reads when the values are
     the key indices (v_j = j). Without the 1/√d scale, the logits' spread grows like √d and
     each row collapses onto its largest key."""
-    if not isinstance(scaled, bool):
-        raise TypeError(f"scaled must be a bool, got {type(scaled).__name__}")
+    scaled = as_flag(scaled, "scaled")
     query = within(query, "query", 0, _TOKENS - 1, integer=True)
     q, k, allowed = attention_example(dim, mask)
     weights = sequences.attention_weights(q, k, allowed, scale=1 / math.sqrt(dim) if scaled else 1.0)

@@ -6,7 +6,11 @@ A local HTTP server serves ``_build/html``; every request that would leave local
 blocked and reported. For every page in the table of contents, plus the search page:
 no console errors, nothing fetched from elsewhere, all math typeset, every image loaded,
 every stored widget rendered with its controls, exercise solutions fold and unfold, and
-every link inside the book resolves. One screenshot per page goes to
+every link inside the book resolves. Every explorer moves with no kernel: each of its
+live controls is moved as a reader would (a key on a slider, a pick in a menu, a click on a
+box), and the figure and readout shown must be the frame drawn for those values, which for
+the explorers Python can rebuild here are compared with what Python draws now. The PDF
+edition, when built (`make pdf`), is linked and served. One screenshot per page goes to
 ``_build/screenshots/``. The last test builds a deliberately broken page and checks
 that each of these checks catches its fault.
 """
@@ -26,8 +30,11 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urldefrag, urljoin
 
+import html as html_text
+import json
+
+import numpy as np
 import pytest
-import yaml
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/browser.txt")
 
@@ -42,19 +49,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 RAW_MARKUP = re.compile(r"\\\(|\\\[|\$\$|\\begin\{|\{glue:|\{eq\}|\{ref\}|\{term\}|\{cite")
 
 
-def toc_pages() -> list[str]:
-    """Every page in reading order: the root, each part's chapters and, after each, its sections."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+sys.path.insert(0, str(ROOT / "tests"))
+import stored_frames  # noqa: E402  (tests/stored_frames.py: the frames stored for the book, read back)
+from book_toc import toc_files  # noqa: E402
 
-    def entries(items):
-        for item in items:
-            yield item["file"]
-            yield from entries(item.get("sections", []))
-
-    return [f"{entry}.html" for entry in [toc["root"], *(e for part in toc["parts"] for e in entries(part["chapters"]))]]
-
-
-PAGES = toc_pages()
+PAGES = [f"{entry}.html" for entry in toc_files()]  # every page in reading order
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -186,16 +185,19 @@ def internal_links(page, base: str) -> set[str]:
 
 
 def missing_reader_aids(page) -> list[str]:
-    """A chapter's aids: a "what you will learn" box, a launch hint above every widget
-    preview, the Colab badge, the logo and the favicon."""
+    """A chapter's aids: a "what you will learn" box, under every widget the note that says
+    which controls move it in the page (the stored preview's launch hint gives way to it),
+    the Colab badge, the logo and the favicon."""
     problems = []
     titles = page.evaluate("() => [...document.querySelectorAll('.admonition.tip .admonition-title')].map(t => t.textContent)")
     if "What you will learn" not in titles:
         problems.append("no 'What you will learn' box")
-    hints = page.evaluate("""() => [...document.querySelectorAll('.cell.tag_widget-preview .cell_output')]
-        .map(o => getComputedStyle(o, '::before').content)""")
-    if not hints or not all("launch this chapter" in h for h in hints):
-        problems.append(f"widget previews without the launch hint: {hints}")
+    page.wait_for_function("() => [...document.querySelectorAll('.cell.tag_widget-preview .cell_output')]"
+                           ".every(o => o.querySelector('.dlcore-frames-ready'))", timeout=20_000)
+    notes = page.evaluate("""() => [...document.querySelectorAll('.cell.tag_widget-preview .cell_output')]
+        .map(o => [getComputedStyle(o, '::before').content, o.querySelector('.dlcore-frames-note')?.textContent ?? ''])""")
+    if not notes or not all(hint == "none" and "the figure follows" in note for hint, note in notes):
+        problems.append(f"widget previews without the note that says which controls move them: {notes}")
     badge = page.query_selector('main a.reference.external[href^="https://colab.research.google.com/github/"]')
     if badge is None or page.evaluate("b => getComputedStyle(b).display", badge) != "inline-block":
         problems.append("no Colab badge")
@@ -310,6 +312,93 @@ def test_the_question_bank_links_each_answer_and_offers_the_deck(browser, site):
             assert response.status == 200 and response.read(2) == b"PK"  # a zip, as an .apkg is
     finally:
         index.close()
+
+
+CHAPTER_PAGES = [path for path in PAGES if re.match(r"chapters/\d\d_", path)]
+
+
+def visible_text(markup: str) -> str:
+    """What a reader sees of a readout's HTML: tags dropped, entities read, spaces as one."""
+    return " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+def move(page, explorer: str, name: str, entry: dict, at: int) -> int:
+    """Move control ``name`` one grid value on from position ``at``, as a reader would; return the new position."""
+    values = entry["grid"][entry["live"].index(name)]
+    to = at + 1 if at + 1 < len(values) else at - 1
+    control = page.locator(f'[data-dlcore-explorer="{explorer}"] [data-dlcore-control="{name}"]')
+    if control.locator("select").count():
+        control.locator("select").select_option(index=values[to])
+    elif control.locator("input[type=checkbox]").count():
+        control.locator("input[type=checkbox]").click()
+    else:
+        control.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight" if to > at else "ArrowLeft")
+    return to
+
+
+def shown_frame(page, explorer: str) -> dict:
+    return page.evaluate("""id => {
+        const root = document.querySelector(`[data-dlcore-explorer="${id}"]`), frame = root.querySelector('.dlcore-frame');
+        const style = getComputedStyle(frame);
+        return {index: window.dlcoreFrames.shown[id], readout: root.querySelector('.widget-html-content').innerText,
+                visible: !frame.hidden && frame.offsetHeight > 0, picture: style.backgroundImage, at: style.backgroundPosition,
+                stored: root.querySelector('img').style.display};
+    }""", explorer)
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_every_explorer_moves_without_a_kernel(browser, site, path):
+    """Each live control of each explorer, moved in turn: the page shows the frame drawn for the
+    controls' values, its readout and its slice of the right sheet; where Python can rebuild the
+    explorer, its readout and picture for those values are what the page shows."""
+    chapter = ROOT / Path(path).with_suffix(".ipynb")
+    notebook = json.loads(chapter.read_text())
+    described, sources = stored_frames.stored_frames(chapter), stored_frames.displayed_explorers(notebook)
+    state = stored_frames.widget_state(notebook)
+    visit = Visit(browser, site, path)
+    try:
+        page = visit.page
+        page.wait_for_function(f"() => document.querySelectorAll('.dlcore-frames-ready').length === {len(described)}", timeout=30_000)
+        for explorer, entry in described.items():
+            python = stored_frames.rebuild(sources[explorer])
+            indices = stored_frames.grid_indices(entry, state)
+            readouts = {page.locator(f'[data-dlcore-explorer="{explorer}"] .widget-html-content').first.inner_text()}
+            for axis, name in enumerate(entry["live"]):
+                indices[axis] = move(page, explorer, name, entry, indices[axis])
+                expected = stored_frames.frame_index(entry, indices)
+                page.wait_for_function(f"() => window.dlcoreFrames.shown['{explorer}'] === {expected}", timeout=10_000)
+                shown, frame = shown_frame(page, explorer), entry["frames"][expected]
+                where = f"{sources[explorer].strip().splitlines()[-1]}: {name} → frame {expected}"
+                assert shown["visible"] and shown["stored"] == "none", where
+                sheet = entry["sheets"][expected // entry["per_sheet"]]
+                assert shown["picture"].endswith(f'_static/frames/{sheet}")'), (where, shown["picture"])
+                assert " ".join(shown["readout"].split()) == visible_text(frame["readout"]), where
+                readouts.add(shown["readout"])
+                if python is not None:
+                    point = {live: values[i] for live, values, i in zip(entry["live"], python.live.values(), indices)}
+                    python.set_values(**point)
+                    assert " ".join(shown["readout"].split()) == visible_text(python.readout.value), where
+                    drawn = np.asarray(stored_frames.png_picture(bytes(python.image.value)), dtype=float)
+                    assert np.abs(drawn - np.asarray(stored_frames.frame_picture(entry, expected), dtype=float)).mean() < 0.5, where
+            assert len(readouts) > 1, "moving the controls changes what the readout says"
+        assert not visit.problems and not visit.external, visit.problems + visit.external
+    finally:
+        visit.close()
+
+
+def test_the_book_links_its_pdf_edition(browser, site):
+    pdf = HTML / "dlcore.pdf"
+    if not pdf.exists():
+        pytest.fail("no PDF in the built book: run `make pdf` (after `make book`)")
+    visit = Visit(browser, site, "chapters/intro.html")
+    try:
+        link = visit.page.evaluate("() => document.querySelector('main a[href$=\"dlcore.pdf\"]')?.href ?? null")
+        assert link is not None, "the landing page links the PDF edition"
+        with urllib.request.urlopen(link) as response:
+            assert response.status == 200 and response.read(5) == b"%PDF-"
+    finally:
+        visit.close()
 
 
 # What readers type, in English, in Chinese and mixed, and the chapter that must come first.

@@ -8,12 +8,21 @@ GitHub, Colab and the HTML book show the widgets without a kernel. Cell timing
 metadata is not recorded, widget model ids (random UUIDs at run time) are renamed in
 reading order, progress bars keep their count but not their timings, and text that differs only in what nbval masks (wall times, addresses)
 keeps its stored form, so an unchanged chapter re-executes to an unchanged file. Prints each notebook's execution time (the budget is 60 s).
+
+Then, in the same kernel, every explorer the chapter displays is moved through its live
+grid and its frames are written to ``assets/static/frames/<chapter>/`` with a script that
+describes them, ``<chapter>.js`` (:mod:`dlcore.viz.frames`): the HTML book's figures follow
+their controls with no kernel. The frames carry the widget model ids stored in the
+notebook, so they are rewritten whenever the chapter is.
 """
 
 from __future__ import annotations
 
 import configparser
+import json
 import re
+import shutil
+import tempfile
 import sys
 import time
 import uuid
@@ -22,8 +31,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from dlcore.viz.frames import frames_script
+
 TIMEOUT_PER_CELL_S = 600
-SANITIZE = Path(__file__).resolve().parent.parent / "tests" / "nbval_sanitize.cfg"
+ROOT = Path(__file__).resolve().parent.parent
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+FRAMES = ROOT / "assets" / "static" / "frames"
 TEXT = ("text/plain", "text/html", "text/markdown", "application/papermill.record/text/plain")
 # Wall-clock times that a cell prints (a GPU exercise's "0.4 s"): they vary from run to run.
 # Their padding too: a right-aligned "969 ms" becomes " 1051 ms".
@@ -34,6 +47,12 @@ MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")  # also inside "IPY_MODEL_<id>"
 # A progress bar's readout, "8/8 [00:01<00:00, 55.78it/s]" (HTML-escaped in widget state; tqdm pads with figure spaces).
 PROGRESS_TIMES = re.compile(r"(\d+/\d+)\s*\[[\d:]+&lt;[\d:?]+,\s*[\d.?]+\s?(?:it/s|s/it)\]")
+
+
+def displayed_models(cells) -> list[str]:
+    """The model ids of the widgets that ``cells`` display, in order."""
+    return [output["data"][WIDGET_VIEW]["model_id"] for cell in cells for output in cell.get("outputs", [])
+            if WIDGET_VIEW in output.get("data", {})]
 
 
 def _models_in_reading_order(notebook) -> list[str]:
@@ -50,11 +69,8 @@ def _models_in_reading_order(notebook) -> list[str]:
         for referenced in MODEL_REFERENCE.findall(text):
             visit(referenced)
 
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view:
-                visit(view["model_id"])
+    for model_id in displayed_models(notebook.cells):
+        visit(model_id)
     # Models no displayed widget refers to (rare): by their content, for a stable order.
     rest = sorted(set(state) - set(order), key=lambda m: (state[m]["model_name"], repr(state[m]["state"])))
     return order + rest
@@ -72,21 +88,27 @@ def steady_progress_bars(notebook):
     return notebook
 
 
-def stable_widget_ids(notebook, name: str):
-    """Rename every widget model id to one derived from the notebook's name and the
-    model's place in reading order, and store the widget state in that order, so that
-    re-executing an unchanged chapter leaves its file unchanged (the ids are random
-    UUIDs at run time). Returns the notebook, changed in place."""
-    widgets = notebook.metadata.get("widgets", {}).get(WIDGET_STATE)
-    if not widgets:
-        return notebook
+def stable_names(notebook, name: str) -> dict[str, str]:
+    """Each widget model id (a random UUID at run time) → one derived from the notebook's
+    name and the model's place in reading order."""
     order = _models_in_reading_order(notebook)
-    renamed = {old: uuid.uuid5(uuid.NAMESPACE_URL, f"dlcore/{name}/{i}").hex for i, old in enumerate(order)}
-    text = nbformat.writes(notebook)
-    text = MODEL_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
-    renumbered = nbformat.reads(text, as_version=4)
+    return {old: uuid.uuid5(uuid.NAMESPACE_URL, f"dlcore/{name}/{i}").hex for i, old in enumerate(order)}
+
+
+def renamed_ids(text: str, renamed: dict[str, str]) -> str:
+    return MODEL_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+
+
+def stable_widget_ids(notebook, name: str):
+    """Rename every widget model id as :func:`stable_names` says, and store the widget
+    state in reading order, so that re-executing an unchanged chapter leaves its file
+    unchanged. Returns the notebook, changed in place."""
+    if not notebook.metadata.get("widgets", {}).get(WIDGET_STATE):
+        return notebook
+    renamed = stable_names(notebook, name)
+    renumbered = nbformat.reads(renamed_ids(nbformat.writes(notebook), renamed), as_version=4)
     state = renumbered.metadata["widgets"][WIDGET_STATE]["state"]
-    renumbered.metadata["widgets"][WIDGET_STATE]["state"] = {renamed[old]: state[renamed[old]] for old in order}
+    renumbered.metadata["widgets"][WIDGET_STATE]["state"] = {new: state[new] for new in renamed.values()}
     return renumbered
 
 
@@ -141,22 +163,68 @@ def coalesce_streams(notebook):
     return notebook
 
 
-def execute(path: Path) -> float:
+class EpilogueClient(NotebookClient):
+    """Runs the notebook, then one more cell that is not stored, written once the chapter
+    has run by ``epilogue(displayed model ids)``: the frames here, the print figures of
+    the explorers for the PDF edition (scripts/build_pdf.py)."""
+
+    def __init__(self, notebook, epilogue, **kwargs):
+        self.chapter_cells, self.epilogue = len(notebook.cells), epilogue
+        notebook.cells.append(nbformat.v4.new_code_cell(""))
+        super().__init__(notebook, **kwargs)
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        if cell_index == self.chapter_cells:  # the chapter has run: its displayed widgets are known
+            self.chapter_done = time.perf_counter()
+            cell.source = self.epilogue(displayed_models(self.nb.cells[:cell_index]))
+        return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+
+    def execute_chapter(self) -> float:
+        """Execute, drop the epilogue cell; return the chapter's own time (the budget is 60 s)."""
+        start = time.perf_counter()
+        self.execute()
+        del self.nb.cells[self.chapter_cells:]
+        return self.chapter_done - start
+
+
+def client_for(notebook, path: Path, epilogue) -> EpilogueClient:
+    """A deterministic run in a fresh kernel started in the chapter's folder, widget state stored."""
+    return EpilogueClient(notebook, epilogue, kernel_name="python3", timeout=TIMEOUT_PER_CELL_S,
+                          resources={"metadata": {"path": str(path.parent)}}, record_timing=False, store_widget_state=True)
+
+
+def store_frames(exported: Path, chapter: str, renamed: dict[str, str]) -> int:
+    """Move the kernel's frames into ``assets/static/frames/<chapter>/`` under the stored
+    model ids, with ``<chapter>.js`` describing them for the book. Returns the number of frames."""
+    described = json.loads(renamed_ids((exported / "frames.json").read_text(), renamed))
+    target = FRAMES / chapter
+    shutil.rmtree(target, ignore_errors=True)
+    (FRAMES / f"{chapter}.js").unlink(missing_ok=True)
+    if not described:
+        return 0
+    target.mkdir(parents=True)
+    for explorer in described.values():
+        for number, sheet in enumerate(explorer["sheets"]):
+            name = f"{explorer['image'][:12]}-{number}.webp"
+            shutil.copyfile(exported / sheet, target / name)
+            explorer["sheets"][number] = f"{chapter}/{name}"
+    (FRAMES / f"{chapter}.js").write_text(frames_script(chapter, described), encoding="utf-8")
+    return sum(len(explorer["frames"]) for explorer in described.values())
+
+
+def execute(path: Path) -> tuple[float, int]:
+    """Execute a chapter in place and store its frames; return the chapter's time and the frame count."""
     stored = nbformat.read(path, as_version=4)
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=TIMEOUT_PER_CELL_S,
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
-        store_widget_state=True,
-    )
-    start = time.perf_counter()
-    client.execute()
-    elapsed = time.perf_counter() - start
-    nbformat.write(keep_unchanged_text(stored, coalesce_streams(stable_widget_ids(steady_progress_bars(notebook), path.stem))), path)
-    return elapsed
+    with tempfile.TemporaryDirectory() as exported:
+        def epilogue(shown):
+            return f"from dlcore.viz.frames import export_frames\nexport_frames({exported!r}, {shown!r});"
+
+        elapsed = client_for(notebook, path, epilogue).execute_chapter()
+        notebook = steady_progress_bars(notebook)
+        frames = store_frames(Path(exported), path.stem, stable_names(notebook, path.stem))
+    nbformat.write(keep_unchanged_text(stored, coalesce_streams(stable_widget_ids(notebook, path.stem))), path)
+    return elapsed, frames
 
 
 def main(paths: list[str]) -> int:
@@ -164,8 +232,9 @@ def main(paths: list[str]) -> int:
         print(__doc__)
         return 2
     for path in map(Path, paths):
-        elapsed = execute(path)
-        print(f"{path}: executed in {elapsed:.1f} s")
+        start = time.perf_counter()
+        elapsed, frames = execute(path)
+        print(f"{path}: executed in {elapsed:.1f} s; {frames} frames rendered in {time.perf_counter() - start - elapsed:.1f} s more")
     return 0
 
 

@@ -633,6 +633,10 @@ NOT_CALLED = {
     "norm.Normalize": "an autograd Function, the readable form of the layers' speed path; called through batch_norm, layer_norm, "
                       "instance_norm and group_norm, which validate their input",
     "metrics.UndefinedMetricWarning": "a warning class",
+    **{f"viz.frames.{name}": "builds the HTML book's frames and the PDF's previews from explorers and files, when a chapter "
+                             "is executed (scripts/execute_notebooks.py, scripts/build_pdf.py); tests/test_frames.py tests it"
+       for name in ("Frame", "control_state", "render_frames", "sheets", "describe", "export_frames", "frames_script",
+                    "read_frames_script", "export_previews")},
     "utils.BookVersionWarning": "a warning class",
     **{name: "a validator: its message names the caller's argument (name=...); exercised by every viz function that uses it"
        for name in ("viz.within", "viz.one_of")},

@@ -6,24 +6,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from book_toc import toc_files
 from repo_scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"]
 VERSION = load_script("stamp_release").release()  # pyproject's version, read as the stamping script reads it
 BRANCH = CONFIG["repository"]["branch"]
-
-
-def toc_files():
-    """Every file of _toc.yml in reading order, sections (the interview pages) after their chapter."""
-    def entries(items):
-        for item in items:
-            yield item["file"]
-            yield from entries(item.get("sections", []))
-
-    return [TOC["root"], *(entry for part in TOC.get("parts", []) for entry in entries(part["chapters"]))]
 
 
 def source_of(entry: str) -> Path:

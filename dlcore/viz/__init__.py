@@ -10,7 +10,10 @@ the widget's own state (not in a kernel-side output area):
 * the same code works with ipywidgets 7.7 (Colab) and 8;
 * tests drive it without a kernel: set ``explorer.controls[name].value`` and assert the
   numbers in ``explorer.reading`` (``explorer.reading["recall"]``), the figure in
-  ``explorer.figure`` and the picture in ``explorer.image.value``.
+  ``explorer.figure`` and the picture in ``explorer.image.value``;
+* its ``live`` grid (control name → the values the static page offers) is rendered
+  frame by frame when the chapter is executed (:mod:`dlcore.viz.frames`), so that the
+  HTML book's figure follows those controls with no kernel.
 
 A chapter's widget factory builds the controls, writes its draw function and
 returns ``Explorer(controls, draw)``; see :mod:`dlcore.viz.bayes`.
@@ -19,7 +22,9 @@ returns ``Explorer(controls, draw)``; see :mod:`dlcore.viz.bayes`.
 from __future__ import annotations
 
 import io
-from typing import Callable, Mapping
+import itertools
+import weakref
+from typing import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 import matplotlib as mpl
@@ -136,18 +141,27 @@ class Explorer(widgets.VBox):
         Draws on the (cleared) figure and returns what the readout line shows.
     figsize : width and height of the figure, in inches.
     layout : optional widget that holds the controls, laid out (default: one column of them).
+    live : optional mapping of control name to the values the HTML book offers without a
+        kernel (each control's starting value is added). The frames for every combination
+        are rendered when the chapter is executed; the other controls move only in a notebook.
     """
 
+    #: Every explorer made in this process, so that an executed chapter can render their frames.
+    made: "weakref.WeakSet[Explorer]" = weakref.WeakSet()
+
     def __init__(self, controls: Mapping[str, widgets.ValueWidget], draw: Callable[..., Reading], *, figsize=(8.0, 3.6),
-                 layout: widgets.Widget | None = None):
+                 layout: widgets.Widget | None = None, live: Mapping[str, Sequence] | None = None):
         self.controls = dict(controls)
+        self.live = _live_grid(self.controls, live or {})
         self.figure = Figure(figsize=figsize, layout="constrained")
         self.readout = widgets.HTML()
         self.reading: Reading | None = None
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self._draw = draw
+        self._draw, self._setting = draw, 0
         super().__init__([layout or widgets.VBox(list(self.controls.values())), self.readout, self.image])
+        self.add_class("dlcore-explorer")  # how the HTML book's script finds it
         self.refresh()
+        Explorer.made.add(self)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
 
@@ -166,16 +180,60 @@ class Explorer(widgets.VBox):
             self.image.value = figure_png(self.figure)
 
     def set_values(self, **values) -> None:
-        """Set several controls at once (a preset), drawing once rather than once per control."""
-        for control in self.controls.values():
-            control.unobserve(self._on_change, names="value")
+        """Set several controls at once (a preset), drawing once rather than once per control
+        (and once in all when a control's own observer sets others, as a preset menu does)."""
+        self._setting += 1
         try:
             for name, value in values.items():
                 self.controls[name].value = value
         finally:
-            for control in self.controls.values():
-                control.observe(self._on_change, names="value")
-        self.refresh()
+            self._setting -= 1
+        if not self._setting:
+            self.refresh()
+
+    def grid_points(self) -> list[dict]:
+        """Every combination of the live controls' values, the last control varying fastest
+        (the order of the frames in :mod:`dlcore.viz.frames`)."""
+        return [dict(zip(self.live, point)) for point in itertools.product(*self.live.values())]
 
     def _on_change(self, _change) -> None:
-        self.refresh()
+        if not self._setting:
+            self.refresh()
+
+
+def _offers(control: widgets.ValueWidget, value) -> bool:
+    """Whether ``control`` can hold ``value``: one of a selection's options, a bool for a
+    checkbox, a number within a slider's range."""
+    if isinstance(control, widgets.widget_selection._Selection):
+        options = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        return value in options
+    if isinstance(control, widgets.Checkbox):
+        return isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(control, widgets.FloatLogSlider):
+        return control.base ** control.min <= value <= control.base ** control.max
+    return getattr(control, "min", value) <= value <= getattr(control, "max", value)
+
+
+def _live_grid(controls: dict, live: Mapping[str, Sequence]) -> dict[str, tuple]:
+    """The live grid, checked: known controls, values each control can hold, its starting value
+    included (a selection's values in the order of its options; numbers ascending, False first)."""
+    if not isinstance(live, Mapping):
+        raise TypeError(f"live must map control names to values, got {type(live).__name__}")
+    grid = {}
+    for name, values in live.items():
+        if name not in controls:
+            raise ValueError(f"live names a control this explorer lacks: {name!r} (it has {sorted(controls)})")
+        control, values = controls[name], list(values)
+        wrong = [value for value in values if not _offers(control, value)]
+        if wrong or not values:
+            raise ValueError(f"live[{name!r}] must be values the control offers, got {wrong or 'none'}")
+        values = values + [control.value] if control.value not in values else values
+        if isinstance(control, widgets.widget_selection._Selection):
+            options = [option[1] if isinstance(option, tuple) else option for option in control.options]
+            values = sorted(set(values), key=options.index)
+        else:
+            values = sorted(set(values))
+        grid[name] = tuple(values)
+    return grid

@@ -52,7 +52,7 @@ def activation_explorer(name: str = "sigmoid") -> Explorer:
     def draw(figure: Figure, name: str, parameter: float) -> Reading:
         return draw_activation(figure, name, parameter)
 
-    return Explorer(controls, draw, figsize=(8.4, 3.4))
+    return Explorer(controls, draw, figsize=(8.4, 3.4), live={"name": list(activations.CURVES), "parameter": (0.1, 0.5, 1.0, 2.0, 3.0)})
 
 
 def verdict(flow: gradflow.Flow) -> str:
@@ -111,7 +111,9 @@ def gradient_flow_explorer(depth: int = 30, activation: str = "sigmoid", init_na
     def draw(figure: Figure, **values) -> Reading:
         return draw_flow(figure, **values)
 
-    return Explorer(controls, draw, figsize=(8.4, 3.4))
+    # Which activations vanish, what He's initialisation and residual connections change; depth needs the notebook.
+    live = {"activation": list(gradflow.ACTIVATIONS), "init_name": ("xavier", "he"), "residual": (False, True)}
+    return Explorer(controls, draw, figsize=(8.4, 3.4), live=live)
 
 
 def draw_approximation(figure: Figure, x: torch.Tensor, y: torch.Tensor, n_units: int, unit: str) -> Reading:
@@ -142,4 +144,5 @@ def approximation_explorer(x: torch.Tensor, y: torch.Tensor, n_units: int = 5, u
     def draw(figure: Figure, n_units: int, unit: str) -> Reading:
         return draw_approximation(figure, x, y, n_units, unit)
 
-    return Explorer(controls, draw, figsize=(8.0, 3.6))
+    units = [n for n in (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 40) if n <= controls["n_units"].max]
+    return Explorer(controls, draw, figsize=(8.0, 3.6), live={"n_units": units, "unit": ("relu", "sigmoid")})

@@ -80,4 +80,7 @@ def bayes_explorer(prevalence: float = 0.01, sensitivity: float = 0.99, specific
     def draw(figure: Figure, **values) -> Reading:
         return draw_natural_frequencies(figure, population=population, **values)
 
-    return Explorer(controls, draw, figsize=(8.4, 4.2))
+    # Prevalence is the lesson (densely, on a log scale); specificity next; sensitivity barely moves the PPV.
+    live = {"prevalence": (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5),
+            "sensitivity": (0.8, 0.99), "specificity": (0.9, 0.95, 0.99)}
+    return Explorer(controls, draw, figsize=(8.4, 4.2), live=live)

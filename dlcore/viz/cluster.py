@@ -75,7 +75,9 @@ def lloyd_explorer(X: torch.Tensor, k: int, init: str = "random", seed: int = 3)
     def draw(figure: Figure, step: int, init: str, seed: int) -> Reading:
         return draw_lloyd(figure, X, run_for(init, seed), step)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.8))
+    # The early iterations (where Lloyd moves most) and both initialisations; other seeds need the notebook.
+    live = {"step": (0, 1, 2, 3, 4, 5, 7, 10, 20, 30), "init": ("random", "k-means++")}
+    return Explorer(controls, draw, figsize=(9.0, 3.8), live=live)
 
 
 def draw_k(figure: Figure, X: torch.Tensor, sweep: dict, k: int) -> Reading:
@@ -108,7 +110,7 @@ def k_explorer(X: torch.Tensor, k: int = 3, ks=range(1, 11)) -> Explorer:
     def draw(figure: Figure, k: int) -> Reading:
         return draw_k(figure, X, sweep, k)
 
-    return Explorer(controls, draw, figsize=(10.0, 3.4))
+    return Explorer(controls, draw, figsize=(10.0, 3.4), live={"k": list(ks)})
 
 
 def draw_shape(figure: Figure, kind: str, standardize: bool = False, seed: int = 0) -> Reading:
@@ -138,4 +140,4 @@ def shape_explorer(kind: str = "anisotropic") -> Explorer:
     def draw(figure: Figure, kind: str, standardize: bool) -> Reading:
         return draw_shape(figure, kind, standardize)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.8))
+    return Explorer(controls, draw, figsize=(9.0, 3.8), live={"kind": list(data.CLUSTER_SHAPES), "standardize": (False, True)})

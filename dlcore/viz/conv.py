@@ -100,7 +100,9 @@ def convolution_explorer(image: torch.Tensor, kernel_size: int = 3, stride: int 
     def draw(figure: Figure, **settings) -> Reading:
         return draw_convolution(figure, image, **settings)
 
-    return Explorer(controls, draw, figsize=(8.0, 3.8))
+    # Size, stride and dilation against depth: how the receptive field grows. Padding only shifts the output size.
+    live = {"kernel_size": (1, 3, 5), "stride": (1, 2), "dilation": (1, 2), "layers": (1, 2, 3, 4)}
+    return Explorer(controls, draw, figsize=(8.0, 3.8), live=live)
 
 
 def draw_kernel(figure: Figure, image: torch.Tensor, kernel) -> Reading:
@@ -153,7 +155,9 @@ def kernel_explorer(images: torch.Tensor, index: int = 0, preset: str = "vertica
         matrix = [[kernel[f"k{i}{j}"] for j in range(3)] for i in range(3)]
         return draw_kernel(figure, images[index], matrix)
 
-    explorer = Explorer(controls, draw, figsize=(8.0, 3.0), layout=layout)
+    # The presets on a few digits; typing one's own numbers needs the notebook.
+    live = {"preset": list(KERNELS), "index": sorted({index, *range(min(4, len(images)))})}
+    explorer = Explorer(controls, draw, figsize=(8.0, 3.0), layout=layout, live=live)
 
     def load_preset(change) -> None:
         explorer.set_values(**{f"k{i}{j}": KERNELS[change["new"]][i][j] for i in range(3) for j in range(3)})

@@ -50,7 +50,8 @@ def temperature_explorer(images: torch.Tensor, teacher_logits: torch.Tensor, lab
     def draw(figure: Figure, index: int, T: float) -> Reading:
         return draw_temperature(figure, images[index], teacher_logits[index], int(labels[index]), T)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.2))
+    live = {"index": sorted({index, *range(min(3, len(labels)))}), "T": (0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)}
+    return Explorer(controls, draw, figsize=(9.0, 3.2), live=live)
 
 
 def draw_sweep(figure: Figure, temperatures, alphas, accuracy: np.ndarray, alpha: float) -> Reading:
@@ -83,7 +84,7 @@ def sweep_explorer(temperatures, alphas, accuracy: np.ndarray) -> Explorer:
     def draw(figure: Figure, alpha: float) -> Reading:
         return draw_sweep(figure, temperatures, alphas, accuracy, alpha)
 
-    return Explorer(controls, draw, figsize=(9.5, 3.4))
+    return Explorer(controls, draw, figsize=(9.5, 3.4), live={"alpha": list(alphas)})
 
 
 def draw_pruning(figure: Figure, model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, amount: float,
@@ -111,4 +112,4 @@ def pruning_explorer(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, a
     def draw(figure: Figure, amount: float) -> Reading:
         return draw_pruning(figure, model, X, y, amount, curve)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.4))
+    return Explorer(controls, draw, figsize=(9.0, 3.4), live={"amount": amounts})

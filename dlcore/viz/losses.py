@@ -61,7 +61,8 @@ def robust_explorer(x: torch.Tensor, y: torch.Tensor, outlier: int, shift: float
     def draw(figure: Figure, shift: float, delta: float) -> Reading:
         return draw_robust(figure, x, y, outlier, shift, delta)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.6))
+    live = {"shift": (-40.0, -20.0, 0.0, 20.0, 40.0, 60.0), "delta": (0.5, 1.0, 5.0)}
+    return Explorer(controls, draw, figsize=(9.0, 3.6), live=live)
 
 
 def draw_focal(figure: Figure, logits: torch.Tensor, targets: torch.Tensor, gamma: float) -> Reading:
@@ -101,7 +102,7 @@ def focal_explorer(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2
     def draw(figure: Figure, gamma: float) -> Reading:
         return draw_focal(figure, logits, targets, gamma)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.6))
+    return Explorer(controls, draw, figsize=(9.0, 3.6), live={"gamma": (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0)})
 
 
 def _two_normals(mean_p, std_p, mean_q, std_q) -> tuple[float, float, float, float]:
@@ -142,4 +143,6 @@ def information_explorer(mean_p: float = 4.0, std_p: float = 1.0, mean_q: float 
     def draw(figure: Figure, **values) -> Reading:
         return draw_information(figure, **values)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.4))
+    # Q moves against a fixed P: enough to see KL's asymmetry and where it blows up.
+    live = {"mean_q": tuple(float(m) for m in range(12)), "std_q": (0.5, 1.0, 2.0, 4.0)}
+    return Explorer(controls, draw, figsize=(9.0, 3.4), live=live)

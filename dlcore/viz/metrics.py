@@ -107,7 +107,7 @@ def threshold_explorer(y_true, y_score, threshold: float = 0.5) -> Explorer:
     def draw(figure: Figure, threshold: float) -> Reading:
         return draw_threshold(figure, y_true, y_score, threshold)
 
-    return Explorer(controls, draw, figsize=(8.4, 6.4))
+    return Explorer(controls, draw, figsize=(8.4, 6.4), live={"threshold": [round(0.05 * i, 2) for i in range(1, 20)]})
 
 
 def prevalence_explorer(y_true, y_score, prevalence: float | None = None, threshold: float = 0.5) -> Explorer:
@@ -120,4 +120,5 @@ def prevalence_explorer(y_true, y_score, prevalence: float | None = None, thresh
     def draw(figure: Figure, prevalence: float) -> Reading:
         return draw_prevalence(figure, y_true, y_score, prevalence, threshold)
 
-    return Explorer(controls, draw, figsize=(8.4, 3.6))
+    live = {"prevalence": (0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)}
+    return Explorer(controls, draw, figsize=(8.4, 3.6), live=live)

@@ -58,7 +58,7 @@ def axes_explorer(kind: str = "BatchNorm") -> Explorer:
     def draw(figure: Figure, kind: str) -> Reading:
         return draw_axes(figure, kind)
 
-    return Explorer(controls, draw, figsize=(9.5, 4.0))
+    return Explorer(controls, draw, figsize=(9.5, 4.0), live={"kind": list(norm.NORMS)})
 
 
 def draw_batch_size(figure: Figure, batch_size: int) -> Reading:
@@ -87,7 +87,7 @@ def batch_size_explorer(batch_size: int = 8) -> Explorer:
     def draw(figure: Figure, batch_size: int) -> Reading:
         return draw_batch_size(figure, batch_size)
 
-    return Explorer(controls, draw, figsize=(9.0, 3.5))
+    return Explorer(controls, draw, figsize=(9.0, 3.5), live={"batch_size": (2, 4, 8, 16, 32, 64, 128, 256)})
 
 
 def draw_scaling(figure: Figure, scale: float, steps: int = 50) -> Reading:
@@ -123,4 +123,4 @@ def scaling_explorer(scale: float = 10.0) -> Explorer:
     def draw(figure: Figure, scale: float) -> Reading:
         return draw_scaling(figure, scale)
 
-    return Explorer(controls, draw, figsize=(9.0, 4.0))
+    return Explorer(controls, draw, figsize=(9.0, 4.0), live={"scale": (1.0, 2.0, 5.0, 10.0, 30.0)})

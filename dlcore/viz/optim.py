@@ -71,7 +71,10 @@ def race_explorer(surface: str = "ravine", names=("SGD", "momentum", "Adam"), lr
     def draw(figure: Figure, **values) -> Reading:
         return draw_race(figure, **values)
 
-    return Explorer(controls, draw, figsize=(10.0, 4.2))
+    # Each surface at a small and a large step (the large one diverges on Rosenbrock), with and without much
+    # momentum; the adaptive methods' rate, the racers and the length need the notebook.
+    live = {"surface": list(landscape.SURFACES), "lr_sgd": (0.001, 0.03), "momentum": (0.5, 0.9)}
+    return Explorer(controls, draw, figsize=(10.0, 4.2), live=live)
 
 
 def draw_batch_cloud(figure: Figure, batch_size: int) -> Reading:
@@ -112,7 +115,7 @@ def batch_explorer(batch_size: int = 16) -> Explorer:
     def draw(figure: Figure, batch_size: int) -> Reading:
         return draw_batch_cloud(figure, batch_size)
 
-    return Explorer(controls, draw, figsize=(10.0, 4.0))
+    return Explorer(controls, draw, figsize=(10.0, 4.0), live={"batch_size": BATCH_SIZES})
 
 
 _FRACTION_MEANING = {
@@ -150,4 +153,5 @@ def schedule_explorer(name: str = "warmup + cosine", lr: float = 0.1, total: int
     def draw(figure: Figure, **values) -> Reading:
         return draw_schedule(figure, **values)
 
-    return Explorer(controls, draw, figsize=(8.0, 3.4))
+    live = {"name": list(optim.SCHEDULES), "fraction": (0.05, 0.1, 0.2, 0.3, 0.5)}
+    return Explorer(controls, draw, figsize=(8.0, 3.4), live=live)

@@ -58,7 +58,8 @@ def polynomial_explorer(degree: int = 9, log_lambda: float = -9.0) -> Explorer:
     def draw(figure: Figure, degree: int, log_lambda: float) -> Reading:
         return draw_polynomial(figure, degree, log_lambda)
 
-    return Explorer(controls, draw, figsize=(10.0, 3.8))
+    live = {"degree": (0, 1, 2, 3, 5, 7, 9, 12, 15), "log_lambda": (-9.0, -4.0, 0.0)}
+    return Explorer(controls, draw, figsize=(10.0, 3.8), live=live)
 
 
 def draw_paths(figure: Figure, paths: dict[str, np.ndarray], lambdas: np.ndarray, index: int) -> Reading:
@@ -91,7 +92,7 @@ def path_explorer(paths: dict[str, np.ndarray], lambdas, index: int = 20) -> Exp
     def draw(figure: Figure, index: int) -> Reading:
         return draw_paths(figure, paths, lambdas, index)
 
-    return Explorer(controls, draw, figsize=(10.0, 3.6))
+    return Explorer(controls, draw, figsize=(10.0, 3.6), live={"index": range(0, len(lambdas), 2)})
 
 
 def draw_dropout(figure: Figure, curves: dict[float, dict], p: float) -> Reading:
@@ -122,4 +123,4 @@ def dropout_explorer(curves: dict[float, dict], p: float = 0.5) -> Explorer:
     def draw(figure: Figure, p: float) -> Reading:
         return draw_dropout(figure, curves, p)
 
-    return Explorer(controls, draw, figsize=(10.0, 3.6))
+    return Explorer(controls, draw, figsize=(10.0, 3.6), live={"p": sorted(curves)})

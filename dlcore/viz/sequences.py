@@ -77,7 +77,8 @@ def attention_explorer(dim: int = 64, scaled: bool = True, mask: str = "none", q
                 "scaled": widgets.Checkbox(value=scaled, description="divide the logits by √d"),
                 "mask": widgets.Dropdown(options=list(MASKS), value=mask, description="mask"),
                 "query": widgets.IntSlider(value=query, min=0, max=_TOKENS - 1, description="query", continuous_update=False)}
-    return Explorer(controls, draw_attention, figsize=(8.0, 3.4))
+    live = {"dim": (64, 1024), "scaled": (False, True), "mask": list(MASKS), "query": range(_TOKENS)}
+    return Explorer(controls, draw_attention, figsize=(8.0, 3.4), live=live)
 
 
 def draw_gates(figure: Figure, kind: str, keep_bias: float, length: int) -> Reading:
@@ -122,4 +123,5 @@ def gate_explorer(kind: str = "LSTM", keep_bias: float = 0.0, length: int = 60) 
                 "keep_bias": widgets.FloatSlider(value=keep_bias, min=-3.0, max=5.0, step=0.5, description="keep-gate bias",
                                                  continuous_update=False, style={"description_width": "initial"}),
                 "length": widgets.IntSlider(value=length, min=10, max=150, step=10, description="length", continuous_update=False)}
-    return Explorer(controls, draw_gates, figsize=(8.0, 5.2))
+    live = {"kind": ("LSTM", "GRU"), "keep_bias": (0.0, 1.0, 3.0), "length": (20, 60, 150)}
+    return Explorer(controls, draw_gates, figsize=(8.0, 5.2), live=live)

@@ -12,10 +12,11 @@ export PYTHONHASHSEED := 0
 export OMP_NUM_THREADS := 2
 export MKL_NUM_THREADS := 2
 
-.PHONY: help book cards test nbval perturb browser colab notebooks bench lab lock clean
+.PHONY: help book cards pdf test nbval perturb browser colab notebooks bench lab lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates $(VENV) on first use)"
+	@echo "make pdf        build the PDF edition, _build/pdf/dlcore.pdf (installs TeX Live and fonts from Debian), and test it"
 	@echo "make test       run every test: dlcore against its oracles, widgets, checkers, nbval on all chapters"
 	@echo "make nbval NB=chapters/02_metrics.ipynb   one chapter under nbval strict, as make test runs it"
 	@echo "make perturb    nbval on every chapter again with torch's kernels on other instruction sets and 1 thread"
@@ -44,7 +45,26 @@ $(VENDOR_STAMP): $(VENDOR)/package-lock.json
 
 book: $(STAMP) $(VENDOR_STAMP) cards
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@if [ -f _build/pdf/dlcore.pdf ]; then cp _build/pdf/dlcore.pdf _build/html/dlcore.pdf; fi
 	@echo "The book is ready: open $(CURDIR)/_build/html/index.html"
+
+# The PDF edition: the chapters executed again with vector figures, then XeLaTeX (TeX Live
+# and the DejaVu and Noto CJK fonts, all Debian packages, installed here when missing),
+# then pdf/test_pdf.py reads it back. A few minutes; scripts/build_pdf.py says how.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-lang-cjk texlive-lang-chinese \
+	latexmk fonts-dejavu-core fonts-noto-cjk
+$(VENV)/.pdf-installed: requirements/pdf.txt $(STAMP)
+	@if ! command -v xelatex >/dev/null || ! command -v latexmk >/dev/null || ! kpsewhich ctexhook.sty >/dev/null \
+		|| ! fc-list | grep -q "Noto Serif CJK SC" || ! fc-list | grep -q "DejaVu Serif"; then \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/pdf.txt
+	touch $@
+
+pdf: $(VENV)/.pdf-installed cards
+	$(BIN)/python scripts/build_pdf.py
+	$(BIN)/python -m pytest -p no:nbval -q pdf/
 
 $(WIDGETS7)/.installed: requirements/ipywidgets7.txt $(STAMP)
 	rm -rf $(WIDGETS7)
@@ -69,8 +89,8 @@ nbval: $(STAMP)
 	$(ONE_THREAD) $(BIN)/python -m pytest -q $(NBVAL) $(NB)
 
 # The stored outputs must not depend on the CPU that made them: every chapter again under
-# nbval strict, with torch, MKL, oneDNN, numpy and OpenBLAS forced to AVX2, then to no SIMD
-# at all, on one thread (scripts/perturb.py says why).
+# nbval strict, with torch, MKL, oneDNN, numpy and OpenBLAS forced to AVX2, and again with no
+# SIMD at all, each on one thread, the two at once (scripts/perturb.py says why).
 perturb: $(STAMP)
 	$(BIN)/python scripts/perturb.py chapters/
 

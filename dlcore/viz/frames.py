@@ -8,6 +8,9 @@ fills in a kernel). The pictures of one explorer are stacked into WebP sheets (a
 256-colour palette, then lossless), so that frames that differ only in one panel cost
 little; the book's script
 (``assets/static/dlcore-frames.js``) shows the frame that the controls point at.
+
+For the PDF edition (``scripts/build_pdf.py``), :func:`export_previews` writes each
+displayed explorer's figure as a vector drawing, with the note printed under it.
 """
 
 from __future__ import annotations

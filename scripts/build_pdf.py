@@ -7,11 +7,12 @@ The HTML book shows the chapters' stored outputs. A printed page needs more than
    page is the first chapter, "About this book", each part of the table of contents
    opens with a LaTeX part page, and the HTML-only parts of the landing page are left out;
 2. every chapter is executed there with matplotlib's figures drawn as PDF (vectors, sharp
-   at any print size), and each explorer's preview becomes its default figure, also as a
-   vector, followed by a note that names the controls that move it in the HTML book and the
-   notebook;
+   at any print size), two chapters at a time on one thread each, and each explorer's
+   preview becomes its default figure, also as a vector, followed by a note that names the
+   controls that move it in the HTML book and the notebook;
 3. Jupyter Book's LaTeX builder writes the book with XeLaTeX (``latex:`` in ``_config.yml``:
-   TeX Live and the Noto CJK fonts, Debian's packages, which ``make pdf`` installs), and
+   TeX Live with the DejaVu and Noto CJK fonts, Debian's packages, which ``make pdf``
+   installs), and
    latexmk makes one PDF: landing page, chapters, the interview questions, the appendix,
    the glossary and the references.
 

@@ -1,6 +1,10 @@
-"""The scripts that keep the stored chapters reproducible: re-execution and perturbation."""
+"""The scripts that keep the stored chapters reproducible (re-execution and perturbation) and
+the one that prints the book (build_pdf.py, on a small book of its own)."""
 
+import base64
 import uuid
+
+import yaml
 
 import nbformat
 from repo_scripts import ROOT, load_script
@@ -8,6 +12,7 @@ from repo_scripts import ROOT, load_script
 
 execute_notebooks = load_script("execute_notebooks")
 perturb = load_script("perturb")
+build_pdf = load_script("build_pdf")
 stamp_release = load_script("stamp_release")
 VIEW, STATE = execute_notebooks.WIDGET_VIEW, execute_notebooks.WIDGET_STATE
 
@@ -143,3 +148,48 @@ def test_stamping_writes_pyprojects_release_into_the_first_cell_only(tmp_path):
     assert cells[1].source == f'BOOK_RELEASE = "{stamp_release.release()}"\nstart_chapter(BOOK_RELEASE)'
     assert cells[0].source.startswith('BOOK_RELEASE = "9.9.9"') and cells[2].source.startswith('BOOK_RELEASE = "9.9.9"')
     assert not stamp_release.stamp(path, stamp_release.release())  # stamped already: the file is left alone
+
+
+def small_book(root):
+    (root / "chapters").mkdir()
+    (root / "_config.yml").write_text("title: A small book\n")
+    toc = {"format": "jb-book", "root": "chapters/intro",
+           "parts": [{"caption": "Part A", "chapters": [{"file": "chapters/a"}]},
+                     {"caption": "Part B · 乙", "chapters": [{"file": "chapters/b", "sections": [{"file": "chapters/c"}]}]}]}
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True))
+    (root / "chapters" / "intro.md").write_text("# A small book\n\nWhy.\n\n## Who it is for\n\nYou.\n\n## Chapters\n\n```{tableofcontents}\n```\n")
+    (root / "chapters" / "a.md").write_text("# A\n")
+    (root / "chapters" / "c.md").write_text("# C\n")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("(chapter-b)=\n# B")]
+    nbformat.write(notebook, root / "chapters" / "b.ipynb")
+
+
+def test_the_pdf_prints_the_landing_page_as_a_chapter_and_opens_each_part(tmp_path):
+    small_book(tmp_path)
+    build_pdf.arrange_for_print(tmp_path)
+    toc = yaml.safe_load((tmp_path / "_toc.yml").read_text())
+    assert toc["root"] == "print_root" and (tmp_path / "print_root.md").read_text() == "# A small book\n"
+    assert [part["chapters"] for part in toc["parts"]] == [
+        [{"file": "chapters/intro"}], [{"file": "chapters/a"}], [{"file": "chapters/b", "sections": [{"file": "chapters/c"}]}]]
+    assert all("caption" not in part for part in toc["parts"])
+    intro = (tmp_path / "chapters" / "intro.md").read_text()
+    assert intro.startswith("# About this book\n") and "## Who it is for" in intro and "Chapters" not in intro
+    assert (tmp_path / "chapters" / "a.md").read_text().startswith("```{raw} latex\n\\part{Part A}\n```\n")
+    first = nbformat.read(tmp_path / "chapters" / "b.ipynb", as_version=4).cells[0]
+    assert first.cell_type == "markdown" and first.source == "```{raw} latex\n\\part{Part B · 乙}\n```\n"
+
+
+def test_the_pdf_prints_each_explorer_as_a_vector_figure_with_its_note(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    shown, other = (nbformat.v4.new_code_cell(f"explorer_{n}()") for n in "ab")
+    shown.outputs = [nbformat.v4.new_output("execute_result", data={VIEW: {"model_id": "m1"}, "text/plain": "Explorer(...)"})]
+    other.outputs = [nbformat.v4.new_output("execute_result", data={VIEW: {"model_id": "m2"}, "text/plain": "Explorer(...)"})]
+    notebook.cells = [nbformat.v4.new_markdown_cell("text"), shown, other]
+    (tmp_path / "previews.json").write_text('{"m1": "*An interactive figure.*"}')
+    (tmp_path / "m1.pdf").write_bytes(b"%PDF-1.4 a figure")
+    assert build_pdf.print_previews(notebook, tmp_path) == 1
+    figure, note = notebook.cells[1].outputs
+    assert base64.b64decode(figure.data["application/pdf"]) == b"%PDF-1.4 a figure" and VIEW in figure.data
+    assert note.output_type == "display_data" and note.data == {"text/markdown": "*An interactive figure.*"}
+    assert len(notebook.cells[2].outputs) == 1 and "application/pdf" not in notebook.cells[2].outputs[0].data

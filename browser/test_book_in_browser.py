@@ -387,6 +387,30 @@ def test_every_explorer_moves_without_a_kernel(browser, site, path):
         visit.close()
 
 
+def test_an_explorer_moves_in_the_book_opened_from_disk(browser):
+    """No server at all (the README: open _build/html/index.html): the frames script, the
+    chapter's frames and the sheets load from file:// URLs, and a slider moves the figure."""
+    chapter = ROOT / "chapters" / "01_bayes.ipynb"
+    (explorer, entry), = stored_frames.stored_frames(chapter).items()
+    state = stored_frames.widget_state(json.loads(chapter.read_text()))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page, errors = context.new_page(), []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto((HTML / "chapters" / "01_bayes.html").as_uri(), wait_until="load")
+        page.wait_for_selector(".dlcore-frames-ready", timeout=30_000)
+        indices = stored_frames.grid_indices(entry, state)
+        indices[0] = move(page, explorer, entry["live"][0], entry, indices[0])
+        expected = stored_frames.frame_index(entry, indices)
+        page.wait_for_function(f"() => window.dlcoreFrames.shown['{explorer}'] === {expected}", timeout=10_000)
+        shown = shown_frame(page, explorer)
+        assert shown["picture"].startswith('url("file://') and shown["visible"]
+        assert " ".join(shown["readout"].split()) == visible_text(entry["frames"][expected]["readout"])
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 def test_the_book_links_its_pdf_edition(browser, site):
     pdf = HTML / "dlcore.pdf"
     if not pdf.exists():

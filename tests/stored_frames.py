@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from dlcore.viz import Explorer, activations, bayes, losses, norm, optim, sequences
+from dlcore.viz import Explorer, activations, bayes, cluster, losses, norm, optim, sequences
 from dlcore.viz.frames import read_frames_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +21,9 @@ VIEW, STATE = "application/vnd.jupyter.widget-view+json", "application/vnd.jupyt
 
 # Explorers a chapter builds from literals alone: Python can draw them again, anywhere.
 REBUILDABLE = {"bayes_explorer": bayes, "activation_explorer": activations, "information_explorer": losses,
-               "schedule_explorer": optim, "gate_explorer": sequences, "attention_explorer": sequences,
-               "axes_explorer": norm, "scaling_explorer": norm}
+               "schedule_explorer": optim, "race_explorer": optim, "batch_explorer": optim, "gate_explorer": sequences,
+               "attention_explorer": sequences, "axes_explorer": norm, "scaling_explorer": norm, "batch_size_explorer": norm,
+               "shape_explorer": cluster}
 
 
 def stored_frames(chapter: Path) -> dict:

@@ -22,9 +22,9 @@ pypdf = pytest.importorskip("pypdf", reason="pip install -r requirements/pdf.txt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from book_toc import toc_files  # noqa: E402  (tests/book_toc.py)
+from stored_frames import CHAPTERS, displayed_explorers  # noqa: E402  (tests/stored_frames.py)
 
 PDF = ROOT / "_build" / "pdf" / "dlcore.pdf"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @lru_cache(maxsize=1)
@@ -93,19 +93,9 @@ def test_the_html_only_parts_are_left_out():
     assert squeezed("dlcore.pdf") not in book_text()  # the landing page's link to this very file
 
 
-def explorers_in_chapters() -> int:
-    count = 0
-    for chapter in sorted((ROOT / "chapters").glob("[01]*.ipynb")):
-        notebook = json.loads(chapter.read_text())
-        state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-        count += sum(1 for cell in notebook["cells"] for output in cell.get("outputs", [])
-                     if "dlcore-explorer" in state.get(output.get("data", {}).get(WIDGET_VIEW, {}).get("model_id", ""), {})
-                     .get("state", {}).get("_dom_classes", []))
-    return count
-
-
 def test_every_explorer_is_printed_with_its_note():
-    assert book_text().count(squeezed("An interactive figure, printed at its starting values.")) == explorers_in_chapters()
+    explorers = sum(len(displayed_explorers(json.loads(chapter.read_text()))) for chapter in CHAPTERS)
+    assert book_text().count(squeezed("An interactive figure, printed at its starting values.")) == explorers
 
 
 def test_figures_are_vector_drawings_not_screen_pictures():

@@ -45,7 +45,6 @@ HTML_COPY = ROOT / "_build" / "html" / "dlcore.pdf"
 # What the book is made of (see _config.yml's exclude_patterns): everything else stays behind.
 SOURCES = ("_config.yml", "_toc.yml", "_ext", "chapters", "assets/references.bib", "assets/static", "assets/cards")
 PRINT_FIGURES = "%config InlineBackend.figure_formats = ['pdf']"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def _execute_notebooks():
@@ -107,13 +106,13 @@ def _previews_epilogue(folder: str):
 def print_previews(notebook, folder: Path) -> int:
     """Give each explorer's output its default figure as a PDF (the LaTeX builder prefers it to
     the widget) and add the note that says how it moves. Returns the number of previews."""
-    previews = json.loads((folder / "previews.json").read_text())
+    previews, view = json.loads((folder / "previews.json").read_text()), _execute_notebooks().WIDGET_VIEW
     count = 0
     for cell in notebook.cells:
         outputs = []
         for output in cell.get("outputs", []):
             outputs.append(output)
-            model = output.get("data", {}).get(WIDGET_VIEW, {}).get("model_id")
+            model = output.get("data", {}).get(view, {}).get("model_id")
             if model in previews:
                 output["data"]["application/pdf"] = base64.b64encode((folder / f"{model}.pdf").read_bytes()).decode()
                 outputs.append(nbformat.v4.new_output("display_data", data={"text/markdown": previews[model]}))

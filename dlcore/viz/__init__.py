@@ -201,12 +201,16 @@ class Explorer(widgets.VBox):
             self.refresh()
 
 
+def _option_values(control: widgets.ValueWidget) -> list:
+    """A selection's values in the order of its options (an option may be a (label, value) pair)."""
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
+
+
 def _offers(control: widgets.ValueWidget, value) -> bool:
     """Whether ``control`` can hold ``value``: one of a selection's options, a bool for a
     checkbox, a number within a slider's range."""
     if isinstance(control, widgets.widget_selection._Selection):
-        options = [option[1] if isinstance(option, tuple) else option for option in control.options]
-        return value in options
+        return value in _option_values(control)
     if isinstance(control, widgets.Checkbox):
         return isinstance(value, bool)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -231,8 +235,7 @@ def _live_grid(controls: dict, live: Mapping[str, Sequence]) -> dict[str, tuple]
             raise ValueError(f"live[{name!r}] must be values the control offers, got {wrong or 'none'}")
         values = values + [control.value] if control.value not in values else values
         if isinstance(control, widgets.widget_selection._Selection):
-            options = [option[1] if isinstance(option, tuple) else option for option in control.options]
-            values = sorted(set(values), key=options.index)
+            values = sorted(set(values), key=_option_values(control).index)
         else:
             values = sorted(set(values))
         grid[name] = tuple(values)

@@ -24,7 +24,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from PIL import Image
 
-from . import Explorer
+from . import Explorer, _option_values
 
 __all__ = ["Frame", "FRAMES_PER_SHEET", "control_state", "render_frames", "sheets", "describe", "export_frames",
            "frames_script", "read_frames_script", "export_previews"]
@@ -123,10 +123,7 @@ def describe(explorer: Explorer, frames: list[Frame], sheet_names: list[str]) ->
 
 
 def _as_state(control: widgets.ValueWidget, value):
-    if _trait(control) == "index":
-        options = [option[1] if isinstance(option, tuple) else option for option in control.options]
-        return options.index(value)
-    return value
+    return _option_values(control).index(value) if _trait(control) == "index" else value
 
 
 def export_frames(directory, model_ids) -> list[str]:
